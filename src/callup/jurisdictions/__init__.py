@@ -1,0 +1,1 @@
+"""Jurisdictions: each one ships dated parameters, a reason vocabulary and vectorised rules."""

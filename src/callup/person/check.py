@@ -1,0 +1,309 @@
+"""One person's check: the situation becomes a one-row population, the rules run on it (and on the
+same row at each coming campaign, for the timeline), and the answer is explained with citations.
+
+Privacy: this module computes and returns. It writes no file, logs nothing and sends nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from callup.jurisdictions import ru
+from callup.jurisdictions.ru import acs as acs_rules
+from callup.jurisdictions.ru import calendar, summons
+from callup.jurisdictions.ru.penalties import penalties_at
+from callup.jurisdictions.ru.rules import age_out_day, evaluate
+from callup.law.dates import NEVER, from_day, to_day
+from callup.law.reasons import STATUS_NAMES
+from callup.person.row import person_row
+from callup.person.situation import Situation
+
+STATUS_RANK = {"P": 0, "S": 1, "UNCONFIRMED": 2, "override": 1}
+LAW_ENCODED_TO = dt.date(2026, 3, 31)
+"""The newest legal sources behind the encoded law (see shared/law/ru-facts.md)."""
+
+
+class SituationError(ValueError):
+    """A situation that cannot be checked; ``field`` names the offending field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _iso(day: int | None) -> str | None:
+    if day is None or day >= NEVER:
+        return None
+    d = from_day(int(day))
+    return d.isoformat() if d else None
+
+
+def _weakest(statuses: list[str]) -> str:
+    return max(statuses, key=lambda s: STATUS_RANK.get(s, 2)) if statuses else "UNCONFIRMED"
+
+
+def explain_reason(law, vocab, code: str, on: dt.date, lang: str, until: int | None, warnings: list[str]) -> dict:
+    """A reason code with its text, the article in force on ``on`` and its weakest status."""
+    reason = vocab[code]
+    entries = [law.entry_at(p, on) for p in reason.parameters]
+    entries = [e for e in entries if e is not None]
+    citation = entries[0].reference if entries else ""
+    status = _weakest([e.status for e in entries])
+    item = {
+        "code": code,
+        "kind": reason.kind,
+        "text": reason.text[lang],
+        "citation": citation,
+        "until": _iso(until),
+        "status": status,
+    }
+    unconfirmed = [f"{p}: {e.unconfirmed}" for p, e in zip(reason.parameters, entries, strict=False) if e.unconfirmed]
+    if unconfirmed:
+        item["unconfirmed"] = unconfirmed
+    if status == "UNCONFIRMED":
+        warnings.append(f"{code}: its legal basis is UNCONFIRMED; check the current text of the law.")
+    elif unconfirmed:
+        warnings.append(f"{code}: part of its legal basis is UNCONFIRMED (see 'unconfirmed' in the reason).")
+    return item
+
+
+def check(situation: Situation, on: dt.date | None = None, lang: str = "en", law=None) -> dict:
+    """Status, reasons, deadlines and options of one person on a date (the stable JSON shape)."""
+    law = law or ru.law()
+    vocab = ru.vocabulary()
+    date = on or situation.date or dt.date.today()
+    person = situation.person
+    if person.birth_date > date:
+        raise SituationError("person.birth_date", f"{person.birth_date} is after the check date {date}")
+    for i, code in enumerate(person.waived):
+        if code not in vocab:
+            raise SituationError(f"person.waived[{i}]", f"unknown reason code {code!r}; see `callup reasons`")
+    day = to_day(date)
+    warnings: list[str] = []
+
+    row = person_row(person, day, vocab)
+    ev = evaluate(law, row, np.array([day], dtype=np.int32), explain=True)
+    status = STATUS_NAMES[int(ev.status[0])]
+    age_out = int(age_out_day(law, row.birth_key, row.birth)[0])
+
+    reasons = []
+    for code in vocab.codes_of(ev.reasons[0]):
+        until = ev.until.get(code)
+        u = int(until[0]) if until is not None else None
+        item = explain_reason(law, vocab, code, date, lang, u, warnings)
+        if code == "age.above_max":
+            item["since"] = _iso(age_out)
+        reasons.append(item)
+
+    # the timeline: the same row, evaluated at each campaign until he ages out
+    campaigns = calendar.campaigns_between(law, day, age_out - 1) if age_out > day else []
+    timeline, acs_block = [], None
+    if campaigns:
+        dates = np.array([max(day, c.start) for c in campaigns], dtype=np.int32)
+        rows = row.take(np.zeros(len(campaigns), dtype=np.intp))
+        ev_t = evaluate(law, rows, dates)
+        for c, d, st, mask in zip(campaigns, dates, ev_t.status, ev_t.reasons, strict=True):
+            timeline.append(
+                {
+                    "campaign": c.name,
+                    "start": _iso(c.start),
+                    "end": _iso(c.end),
+                    "checked_on": _iso(d),
+                    "status": STATUS_NAMES[int(st)],
+                    "reasons": vocab.codes_of(mask),
+                }
+            )
+        sendable = acs_rules.may_be_sent(law, rows, dates, ev_t.status)
+    else:
+        sendable = np.zeros(0, dtype=bool)
+    acs_block = _acs(law, vocab, person, row, day, campaigns, timeline, sendable, warnings)
+
+    position = calendar.position(law, day)
+    campaign = {
+        "in_window": position["in_window"],
+        "year_round": position["year_round"],
+        "current": position["current"].as_json() if position["current"] else None,
+        "next": position["next"].as_json() if position["next"] else None,
+    }
+
+    codes = (
+        []
+        if status == "not_liable"
+        else ["koap.21.5.1", "koap.21.5.notify", "koap.21.5.departure", "koap.21.5.abroad", "koap.21.6", "uk.328.1"]
+    )
+    if person.acs_application_date and status != "not_liable":
+        codes.append("uk.328.2")
+    penalties = penalties_at(law, date, codes, lang)
+
+    result = {
+        "date": date.isoformat(),
+        "jurisdiction": situation.jurisdiction,
+        "status": status,
+        "reasons": reasons,
+        "age_out_date": _iso(age_out),
+        "campaign": campaign,
+        "acs": acs_block,
+        "timeline": timeline,
+        "penalties": penalties,
+        "deadlines": _deadlines(law, date, status, reasons, acs_block, position, timeline),
+        "warnings": warnings,
+        "law_as_of": LAW_ENCODED_TO.isoformat(),
+        "disclaimer": DISCLAIMER[lang].format(date=date.isoformat()),
+    }
+    if person.summons is not None:
+        result["summons"] = summons.consequences(law, person.summons, date)
+        warnings.extend(result["summons"].pop("warnings"))
+    _general_warnings(law, person, date, day, status, reasons, age_out, row, warnings)
+    return result
+
+
+DISCLAIMER = {
+    "en": "Not legal advice. The law as encoded in callup, applied to the facts you gave, on {date}. "
+    "Confirm with a lawyer and the current text of the law.",
+    "ru": "Это не юридическая консультация. Закон в том виде, как он закодирован в callup, применён к "
+    "указанным вами фактам на {date}. Проверьте у юриста и по действующему тексту закона.",
+}
+
+
+def _acs(law, vocab, person, row, day, campaigns, timeline, sendable, warnings) -> dict:
+    """113-FZ: may he apply, by when, for which campaign."""
+    ground = bool(acs_rules.has_acs_ground(row)[0])
+    term = law.entry_at("acs.term_months", from_day(day))
+    term_mil = law.entry_at("acs.term_months_military_orgs", from_day(day))
+    block: dict = {
+        "may_apply": False,
+        "reasons": [],
+        "next_deadline": None,
+        "last_day_to_file": None,
+        "for_campaign": None,
+        "decision_due": None,
+        "decision_due_extended": None,
+        "term_months": term.value if term else None,
+        "term_months_military_orgs": term_mil.value if term_mil else None,
+        "citation": "113-FZ Art. 2, 3, 11, 12",
+    }
+    if not ground:
+        block["reasons"].append("acs.no_ground")
+    if not timeline:
+        block["reasons"].append("acs.not_liable")
+        return block
+    candidates = [(c, acs_rules.filing_deadline(law, c)) for c, ok in zip(campaigns, sendable, strict=True) if ok]
+    open_ = [(c, d) for c, d in candidates if d > day]
+    if ground and not candidates:
+        blocking = sorted({code for t in timeline for code in t["reasons"]})
+        block["reasons"].append("acs.conflict" if blocking else "acs.not_liable")
+        block["reasons"].extend(blocking)
+    if ground and candidates and candidates[0][1] <= day:
+        late = candidates[0][0]
+        block["late_for"] = late.name
+        entry = law.entry_at("acs.late_application", from_day(day))
+        warnings.append(
+            f"The ACS filing deadline for {late.name} has passed ({_iso(candidates[0][1])}). A late application "
+            "must ask the commission to accept it and state why it is late; the rule for late applicants "
+            f"(113-FZ Art. 11 p.2) is {entry.status if entry else 'UNCONFIRMED'} here."
+        )
+    if ground and open_:
+        c, deadline = open_[0]
+        due, due_ext = acs_rules.decision_due(law, c)
+        block.update(
+            {
+                "may_apply": True,
+                "next_deadline": _iso(deadline),
+                "last_day_to_file": _iso(deadline - 1),
+                "for_campaign": c.as_json(),
+                "decision_due": _iso(due),
+                "decision_due_extended": _iso(due_ext),
+            }
+        )
+        if timeline[0]["status"] != "liable":
+            block["note"] = (
+                "ACS is not for a man with a ground for deferral or exemption (113-FZ Art. 3 p.2); "
+                f"the deadline given is for {c.name}, the first campaign in which he has none."
+            )
+    elif ground and candidates:
+        block["reasons"].append("acs.deadline_passed")
+    if person.acs_application_date:
+        applied = to_day(person.acs_application_date)
+        target = next(((c, d) for c, d in candidates if d > applied), None)
+        block["application"] = {
+            "date": person.acs_application_date.isoformat(),
+            "for_campaign": target[0].name if target else None,
+            "timely": target is not None and target == (candidates[0] if candidates else None),
+        }
+    return block
+
+
+def _deadlines(law, date, status, reasons, acs_block, position, timeline) -> list[dict]:
+    out = []
+    for r in reasons:
+        if r["kind"] == "deferral" and r["until"]:
+            out.append(
+                {
+                    "code": f"ends.{r['code']}",
+                    "date": r["until"],
+                    "citation": r["citation"],
+                    "text": "Last day of this deferral; tell the commissariat within two weeks of any change.",
+                }
+            )
+    if acs_block and acs_block.get("may_apply"):
+        out.append(
+            {
+                "code": "acs.filing",
+                "date": acs_block["last_day_to_file"],
+                "citation": "113-FZ Art. 11 p.1",
+                "text": f"Last day to file an ACS application for {acs_block['for_campaign']['name']}.",
+            }
+        )
+    nxt = position["next"]
+    if nxt and status == "liable":
+        entry = law.entry_at("summons.appear_without_summons_days", from_day(nxt.start))
+        if entry is not None and entry.value:
+            out.append(
+                {
+                    "code": "appear_without_summons",
+                    "date": _iso(nxt.start + int(entry.value)),
+                    "citation": entry.reference,
+                    "status": entry.status,
+                    "text": "If no summons has come, appear at the commissariat within two weeks of the "
+                    "start of the call-up (dispatch) period.",
+                }
+            )
+    return sorted(out, key=lambda x: x["date"])
+
+
+def _general_warnings(law, person, date, day, status, reasons, age_out, row, warnings) -> None:
+    boundary = law.entry_at("callup.age_boundary_rule", date)
+    if boundary is not None and age_out < NEVER and abs(age_out - day) <= 31:
+        warnings.append(
+            f"He leaves the call-up age on {_iso(age_out)}, within a month of this date; the exact boundary day "
+            f"({boundary.value}) is {boundary.status}."
+        )
+    if person.birth_date.month == 2 and person.birth_date.day == 29:
+        rule = law.entry_at("callup.feb29_birthday", date)
+        warnings.append(f"Born on 29 February: in common years his birthday is taken as {rule.value} ({rule.status}).")
+    if person.health_category and not person.health_category_date:
+        warnings.append("health_category_date not given: the examination is assumed to be on the check date.")
+    if (
+        person.health_category == "G"
+        and not any(r["code"] == "deferral.health_g" for r in reasons)
+        and status != "not_liable"
+    ):
+        warnings.append("The 12 months of the category Г deferral have passed: a new examination is due.")
+    allowed = law.entry_at("waiver.allowed", date)
+    waivable = set(law.value_at("waiver.waivable", date) or [])
+    for code in person.waived:
+        if allowed is None or not allowed.value:
+            warnings.append(
+                f"Waiver of {code} is not possible before the waiver rule (53-FZ Art. 22 p.2.1) took effect; ignored."
+            )
+        elif code not in waivable:
+            warnings.append(f"{code} is not a waivable right (only 53-FZ Art. 23 p.2 and Art. 24 p.2); ignored.")
+    if any(r["code"] == "deferral.it" for r in reasons):
+        warnings.append("The IT deferral also needs the employer to submit him in its list on time; that is assumed.")
+    if any(r["code"] == "abroad" for r in reasons):
+        warnings.append("Liability revives on return to live in Russia.")
+    if person.wife_pregnancy_weeks is not None or person.children:
+        warnings.append("The timeline assumes the family circumstances stay as stated (no new children).")

@@ -1,0 +1,167 @@
+"""A check result as readable text, in English or Russian (rich renderables for the terminal)."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+LABELS = {
+    "en": {
+        "title": "Call-up check on {date} (Russia)",
+        "status": "Status",
+        "liable": "LIABLE to call-up",
+        "deferred": "DEFERRED",
+        "exempt": "EXEMPT",
+        "not_subject": "NOT SUBJECT to call-up",
+        "not_liable": "NOT LIABLE to call-up",
+        "reasons": "Why",
+        "no_reasons": "No ground for exemption or deferral was found in the facts given.",
+        "code": "Code",
+        "ground": "Ground",
+        "article": "Article",
+        "until": "Until",
+        "conf": "Source",
+        "age_out": "Leaves the call-up age on",
+        "campaign": "Call-up",
+        "in_window": "a call-up period is running",
+        "not_in_window": "no call-up period is running",
+        "current": "current campaign",
+        "next": "next campaign",
+        "acs": "Alternative civilian service (113-FZ)",
+        "acs_yes": "May apply: file BEFORE {deadline} (last day {last}) for the {campaign} campaign; "
+        "decision due by {due} (at the latest {due_ext}).",
+        "acs_no": "Not available now: {why}",
+        "timeline": "Timeline until he ages out",
+        "penalties": "Penalties in force",
+        "fine": "{lo}–{hi} RUB",
+        "deadlines": "Deadlines",
+        "warnings": "Warnings",
+        "summons": "Summons",
+        "status_legend": "Source: P = legal text seen, S = secondary source, UNCONFIRMED = not confirmed.",
+    },
+    "ru": {
+        "title": "Проверка на {date} (Россия)",
+        "status": "Статус",
+        "liable": "ПОДЛЕЖИТ призыву",
+        "deferred": "ОТСРОЧКА",
+        "exempt": "ОСВОБОЖДЁН",
+        "not_subject": "НЕ ПОДЛЕЖИТ призыву",
+        "not_liable": "НЕ ПРИЗЫВАЕТСЯ",
+        "reasons": "Основания",
+        "no_reasons": "По указанным фактам оснований для освобождения или отсрочки не найдено.",
+        "code": "Код",
+        "ground": "Основание",
+        "article": "Статья",
+        "until": "До",
+        "conf": "Источник",
+        "age_out": "Выходит из призывного возраста",
+        "campaign": "Призыв",
+        "in_window": "идёт призыв",
+        "not_in_window": "призыв не идёт",
+        "current": "текущая кампания",
+        "next": "следующая кампания",
+        "acs": "Альтернативная гражданская служба (113-ФЗ)",
+        "acs_yes": "Можно подать заявление: ДО {deadline} (последний день {last}) на кампанию {campaign}; "
+        "решение до {due} (не позднее {due_ext}).",
+        "acs_no": "Сейчас недоступно: {why}",
+        "timeline": "По кампаниям до выхода из призывного возраста",
+        "penalties": "Действующие санкции",
+        "fine": "{lo}–{hi} руб.",
+        "deadlines": "Сроки",
+        "warnings": "Предупреждения",
+        "summons": "Повестка",
+        "status_legend": "Источник: P — текст закона, S — вторичный источник, UNCONFIRMED — не подтверждено.",
+    },
+}
+
+
+def render(result: dict, lang: str = "en") -> Group:
+    t = LABELS[lang]
+    parts: list = []
+    status = result["status"]
+    colour = {"liable": "bold red", "deferred": "bold yellow"}.get(status, "bold green")
+    head = Text.assemble((t[status], colour))
+    parts.append(Panel(head, title=t["title"].format(date=result["date"]), expand=False))
+
+    if result["reasons"]:
+        table = Table(title=t["reasons"], show_lines=True)
+        for col in ("code", "ground", "article", "until", "conf"):
+            table.add_column(t[col], overflow="fold")
+        for r in result["reasons"]:
+            table.add_row(r["code"], r["text"], r["citation"], r.get("until") or r.get("since") or "—", r["status"])
+        parts.append(table)
+    else:
+        parts.append(Text(t["no_reasons"]))
+
+    if result["age_out_date"]:
+        parts.append(Text(f"{t['age_out']}: {result['age_out_date']}"))
+    camp = result["campaign"]
+    line = f"{t['campaign']}: {t['in_window'] if camp['in_window'] else t['not_in_window']}"
+    if camp["current"]:
+        line += f"; {t['current']} {camp['current']['name']} ({camp['current']['start']} – {camp['current']['end']})"
+    if camp["next"]:
+        line += f"; {t['next']} {camp['next']['name']} ({camp['next']['start']} – {camp['next']['end']})"
+    parts.append(Text(line))
+
+    acs = result["acs"]
+    if acs["may_apply"]:
+        acs_line = t["acs_yes"].format(
+            deadline=acs["next_deadline"],
+            last=acs["last_day_to_file"],
+            campaign=acs["for_campaign"]["name"],
+            due=acs["decision_due"],
+            due_ext=acs["decision_due_extended"],
+        )
+        if acs.get("note"):
+            acs_line += " " + acs["note"]
+    else:
+        acs_line = t["acs_no"].format(why=", ".join(acs["reasons"]) or "—")
+    parts.append(Panel(Text(acs_line), title=t["acs"], expand=False))
+
+    if result["timeline"]:
+        tl = Table(title=t["timeline"])
+        for col in ("campaign", "status", "reasons"):
+            tl.add_column(t.get(col, col))
+        for row in result["timeline"]:
+            tl.add_row(f"{row['campaign']} ({row['start']} – {row['end']})", row["status"], ", ".join(row["reasons"]))
+        parts.append(tl)
+
+    if result["deadlines"]:
+        dl = Table(title=t["deadlines"])
+        dl.add_column(t["until"])
+        dl.add_column(t["ground"], overflow="fold")
+        dl.add_column(t["article"], overflow="fold")
+        for d in result["deadlines"]:
+            dl.add_row(d["date"], d["text"], d["citation"])
+        parts.append(dl)
+
+    if result.get("summons"):
+        s = result["summons"]
+        parts.append(
+            Panel(
+                Text("\n".join(f"{k}: {v}" for k, v in s.items() if v not in (None, [], ""))),
+                title=t["summons"],
+                expand=False,
+            )
+        )
+
+    if result["penalties"]:
+        pt = Table(title=t["penalties"], show_lines=True)
+        pt.add_column(t["code"])
+        pt.add_column(t["ground"], overflow="fold")
+        pt.add_column(t["article"], overflow="fold")
+        pt.add_column("RUB")
+        for p in result["penalties"]:
+            fine = t["fine"].format(lo=p["fine_min"], hi=p["fine_max"]) if p.get("fine_max") else "—"
+            pt.add_row(p["code"], p["text"], p["citation"], fine)
+        parts.append(pt)
+
+    if result["warnings"]:
+        parts.append(Text(t["warnings"] + ":", style="bold"))
+        for w in result["warnings"]:
+            parts.append(Text(f" • {w}"))
+    parts.append(Text(t["status_legend"], style="dim"))
+    parts.append(Text(result["disclaimer"], style="italic"))
+    return Group(*parts)
