@@ -30,8 +30,6 @@ EXPECTED = {
     "bool_type": "true or false",
     "int_parsing": "a whole number",
     "int_type": "a whole number",
-    "extra_forbidden": "no such field (check the spelling; see the situation schema in the README)",
-    "missing": "this field is required",
     "string_type": "a string",
     "list_type": "a list",
     "model_type": "an object with fields",
@@ -60,7 +58,13 @@ def describe(error: ValidationError) -> str:
     else:
         expected = EXPECTED.get(kind, e["msg"])
     got = e.get("input")
-    if kind in ("missing", "model_type") or isinstance(got, dict):
+    if kind == "extra_forbidden":
+        return f"{field}: unknown field (check the spelling; the situation schema is in the README)"
+    if kind == "missing":
+        return f"{field}: required field is missing"
+    if field.endswith("health_category"):
+        expected += " (Cyrillic А, Б, В, Г, Д also accepted)"
+    if kind == "model_type" or isinstance(got, dict):
         return f"{field}: expected {expected}"
     extra = f" ({len(error.errors()) - 1} more problem(s))" if len(error.errors()) > 1 else ""
     return f"{field}: expected {expected}, got {got!r}{extra}"

@@ -15,6 +15,7 @@ import numpy as np
 
 from callup.jurisdictions.ru.calendar import Campaign
 from callup.jurisdictions.ru.columns import Population
+from callup.jurisdictions.ru.rules import feb29_convention
 from callup.law.dates import add_months, age_threshold_key, from_day, to_day
 from callup.law.reasons import LIABLE
 
@@ -26,7 +27,7 @@ def has_acs_ground(pop: Population) -> np.ndarray:
 
 def acs_in_age(law, pop: Population, on: np.ndarray) -> np.ndarray:
     """113-FZ Art. 3 p.1: men aged 18 to 27 (30 from 2024-01-01), not in the reserve."""
-    feb29 = law.entry_at("callup.feb29_birthday", int(on.flat[0])).value
+    feb29 = feb29_convention(law)
     age_min = law.values_at("acs.age_min", on)
     age_max = law.values_at("acs.age_max", on)
     return (

@@ -160,3 +160,16 @@ def empty(n: int, n_children: int = 1) -> Population:
         acs_applied=full(NEVER, np.int32),
         waived=full(0, np.uint64),
     )
+
+
+def concat(pops: list[Population]) -> Population:
+    """Stack populations row-wise (child columns are padded to the widest)."""
+    k = max(p.child_birth_key.shape[0] for p in pops)
+    out = {}
+    for f in fields(Population):
+        cols = [getattr(p, f.name) for p in pops]
+        if f.name in ("child_birth_key", "child_disabled"):
+            fill = NEVER_KEY if f.name == "child_birth_key" else False
+            cols = [np.vstack([c, np.full((k - c.shape[0], c.shape[1]), fill, dtype=c.dtype)]) for c in cols]
+        out[f.name] = np.concatenate(cols, axis=1 if cols[0].ndim == 2 else 0)
+    return Population(**out)

@@ -73,13 +73,14 @@ def _switch(law, path: str, on: np.ndarray) -> Mask:
     return per_entry(law, path, on, bool, np.bool_, fill=False)
 
 
-def _feb29(law, on: np.ndarray) -> str:
-    return law.entry_at("callup.feb29_birthday", int(on.flat[0])).value
+def feb29_convention(law, on: np.ndarray | None = None) -> str:
+    """The 29-February convention (one value: a reading of how ages are counted, not a dated rule)."""
+    return law["callup.feb29_birthday"].values[-1].value
 
 
 def _reached(law, birth_key: np.ndarray, age, on: np.ndarray) -> Mask:
     """Has the man reached ``age`` (full years) on day ``on``? One comparison per row."""
-    return birth_key <= age_threshold_key(on, age, _feb29(law, on))
+    return birth_key <= age_threshold_key(on, age, feb29_convention(law, on))
 
 
 def _on_rows(mask: Mask, values: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
@@ -104,7 +105,7 @@ def age_out_day(law, birth_key: np.ndarray, birth: np.ndarray) -> np.ndarray:
     """
     param = law["callup.age_max"]
     out = np.full(birth.shape, NEVER, dtype=np.int32)
-    feb29 = law.value_at("callup.feb29_birthday", param.values[-1].start)
+    feb29 = feb29_convention(law)
     entries = [v for v in param.values if v.value is not None]
     for i, entry in enumerate(entries):
         seg_start = _day(entry.start)
@@ -128,7 +129,7 @@ def _above_max(law, pop: Population, on: np.ndarray) -> Mask:
     """
     param = law["callup.age_max"]
     entries = [v for v in param.values if v.value is not None]
-    feb29 = _feb29(law, on)
+    feb29 = feb29_convention(law, on)
     out = np.zeros(np.broadcast_shapes(pop.birth_key.shape, on.shape), dtype=np.bool_)
     for i, entry in enumerate(entries):
         seg_start = _day(entry.start)
@@ -152,7 +153,7 @@ def liability(law, pop: Population, on: np.ndarray, explain: bool = False) -> di
         "abroad": Ground(pop.abroad & _switch(law, "registration.abroad_not_obliged", on)),
     }
     if explain:
-        grounds["age.below_min"].until = (add_years(pop.birth, 18, _feb29(law, on)) - 1).astype(np.int32)
+        grounds["age.below_min"].until = (add_years(pop.birth, 18, feb29_convention(law, on)) - 1).astype(np.int32)
     return grounds
 
 
@@ -240,7 +241,7 @@ def family_and_health_deferrals(law, pop: Population, on: np.ndarray, explain: b
     grounds["deferral.two_children"] = Ground((n_children >= min_children) & _switch(law, "deferral.two_children", on))
 
     max_age = law.values_at("deferral.disabled_child_max_age", on)
-    young = pop.child_birth_key > age_threshold_key(on, max_age, _feb29(law, on))
+    young = pop.child_birth_key > age_threshold_key(on, max_age, feb29_convention(law, on))
     disabled_young = (pop.child_disabled & born & young).any(axis=0)
     g = Ground(disabled_young & _switch(law, "deferral.disabled_child", on))
     if explain:
