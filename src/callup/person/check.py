@@ -148,7 +148,7 @@ def check(situation: Situation, on: dt.date | None = None, lang: str = "en", law
         "acs": acs_block,
         "timeline": timeline,
         "penalties": penalties,
-        "deadlines": _deadlines(law, date, status, reasons, acs_block, position, timeline),
+        "deadlines": _deadlines(law, status, reasons, acs_block, position, lang),
         "warnings": warnings,
         "law_as_of": LAW_ENCODED_TO.isoformat(),
         "disclaimer": DISCLAIMER[lang].format(date=date.isoformat()),
@@ -236,7 +236,24 @@ def _acs(law, vocab, person, row, day, campaigns, timeline, sendable, warnings) 
     return block
 
 
-def _deadlines(law, date, status, reasons, acs_block, position, timeline) -> list[dict]:
+DEADLINE_TEXT = {
+    "en": {
+        "ends": "Last day of this deferral; tell the commissariat within two weeks of any change.",
+        "acs": "Last day to file an ACS application for {campaign}.",
+        "appear": "If no summons has come, appear at the commissariat within two weeks of the start of the "
+        "call-up (dispatch) period.",
+    },
+    "ru": {
+        "ends": "Последний день отсрочки; об изменениях сообщите в военкомат в двухнедельный срок.",
+        "acs": "Последний день подачи заявления о замене на АГС на кампанию {campaign}.",
+        "appear": "Если повестки не было, явиться в военкомат в двухнедельный срок со дня начала призыва "
+        "(периода отправки).",
+    },
+}
+
+
+def _deadlines(law, status, reasons, acs_block, position, lang) -> list[dict]:
+    text = DEADLINE_TEXT[lang]
     out = []
     for r in reasons:
         if r["kind"] == "deferral" and r["until"]:
@@ -245,7 +262,7 @@ def _deadlines(law, date, status, reasons, acs_block, position, timeline) -> lis
                     "code": f"ends.{r['code']}",
                     "date": r["until"],
                     "citation": r["citation"],
-                    "text": "Last day of this deferral; tell the commissariat within two weeks of any change.",
+                    "text": text["ends"],
                 }
             )
     if acs_block and acs_block.get("may_apply"):
@@ -254,7 +271,7 @@ def _deadlines(law, date, status, reasons, acs_block, position, timeline) -> lis
                 "code": "acs.filing",
                 "date": acs_block["last_day_to_file"],
                 "citation": "113-FZ Art. 11 p.1",
-                "text": f"Last day to file an ACS application for {acs_block['for_campaign']['name']}.",
+                "text": text["acs"].format(campaign=acs_block["for_campaign"]["name"]),
             }
         )
     nxt = position["next"]
@@ -267,8 +284,7 @@ def _deadlines(law, date, status, reasons, acs_block, position, timeline) -> lis
                     "date": _iso(nxt.start + int(entry.value)),
                     "citation": entry.reference,
                     "status": entry.status,
-                    "text": "If no summons has come, appear at the commissariat within two weeks of the "
-                    "start of the call-up (dispatch) period.",
+                    "text": text["appear"],
                 }
             )
     return sorted(out, key=lambda x: x["date"])

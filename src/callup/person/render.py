@@ -36,6 +36,8 @@ LABELS = {
         "timeline": "Timeline until he ages out",
         "penalties": "Penalties in force",
         "fine": "{lo}–{hi} RUB",
+        "prison": "or up to {years} years in prison",
+        "date": "Date",
         "deadlines": "Deadlines",
         "warnings": "Warnings",
         "summons": "Summons",
@@ -69,12 +71,43 @@ LABELS = {
         "timeline": "По кампаниям до выхода из призывного возраста",
         "penalties": "Действующие санкции",
         "fine": "{lo}–{hi} руб.",
+        "prison": "или лишение свободы до {years} лет",
+        "date": "Дата",
         "deadlines": "Сроки",
         "warnings": "Предупреждения",
         "summons": "Повестка",
         "status_legend": "Источник: P — текст закона, S — вторичный источник, UNCONFIRMED — не подтверждено.",
     },
 }
+
+
+ACS_REASONS = {
+    "en": {
+        "acs.no_ground": "no ground stated (beliefs or religion, or an indigenous way of life: 113-FZ Art. 2)",
+        "acs.not_liable": "he is not liable to call-up, so there is nothing to replace",
+        "acs.conflict": "he has a ground for deferral or exemption in every coming campaign (113-FZ Art. 3 p.2)",
+        "acs.deadline_passed": "every filing deadline before he ages out has passed",
+    },
+    "ru": {
+        "acs.no_ground": "не указано основание (убеждения или вероисповедание либо традиционный образ жизни "
+        "коренного малочисленного народа: ст. 2 113-ФЗ)",
+        "acs.not_liable": "он не подлежит призыву, заменять нечего",
+        "acs.conflict": "у него есть основание для отсрочки или освобождения во всех предстоящих кампаниях "
+        "(п. 2 ст. 3 113-ФЗ)",
+        "acs.deadline_passed": "все сроки подачи до выхода из призывного возраста прошли",
+    },
+}
+
+
+def _runs(timeline: list[dict]):
+    """Consecutive campaigns with the same status and reasons, as (first, last) pairs."""
+    runs: list[list[dict]] = []
+    for row in timeline:
+        if runs and (runs[-1][-1]["status"], runs[-1][-1]["reasons"]) == (row["status"], row["reasons"]):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return [(r[0], r[-1]) for r in runs]
 
 
 def render(result: dict, lang: str = "en") -> Group:
@@ -117,20 +150,22 @@ def render(result: dict, lang: str = "en") -> Group:
         if acs.get("note"):
             acs_line += " " + acs["note"]
     else:
-        acs_line = t["acs_no"].format(why=", ".join(acs["reasons"]) or "—")
+        why = [ACS_REASONS[lang].get(code, code) for code in acs["reasons"]]
+        acs_line = t["acs_no"].format(why="; ".join(why) or "—")
     parts.append(Panel(Text(acs_line), title=t["acs"], expand=False))
 
     if result["timeline"]:
         tl = Table(title=t["timeline"])
         for col in ("campaign", "status", "reasons"):
             tl.add_column(t.get(col, col))
-        for row in result["timeline"]:
-            tl.add_row(f"{row['campaign']} ({row['start']} – {row['end']})", row["status"], ", ".join(row["reasons"]))
+        for first, last in _runs(result["timeline"]):
+            span = first["campaign"] if first is last else f"{first['campaign']} … {last['campaign']}"
+            tl.add_row(f"{span} ({first['start']} – {last['end']})", t[first["status"]], ", ".join(first["reasons"]))
         parts.append(tl)
 
     if result["deadlines"]:
         dl = Table(title=t["deadlines"])
-        dl.add_column(t["until"])
+        dl.add_column(t["date"])
         dl.add_column(t["ground"], overflow="fold")
         dl.add_column(t["article"], overflow="fold")
         for d in result["deadlines"]:
@@ -154,7 +189,9 @@ def render(result: dict, lang: str = "en") -> Group:
         pt.add_column(t["article"], overflow="fold")
         pt.add_column("RUB")
         for p in result["penalties"]:
-            fine = t["fine"].format(lo=p["fine_min"], hi=p["fine_max"]) if p.get("fine_max") else "—"
+            fine = t["fine"].format(lo=f"{p['fine_min']:,}", hi=f"{p['fine_max']:,}") if p.get("fine_max") else "—"
+            if p.get("imprisonment_years_max"):
+                fine += "; " + t["prison"].format(years=p["imprisonment_years_max"])
             pt.add_row(p["code"], p["text"], p["citation"], fine)
         parts.append(pt)
 
