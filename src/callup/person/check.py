@@ -17,6 +17,7 @@ from callup.jurisdictions.ru.penalties import penalties_at
 from callup.jurisdictions.ru.rules import age_out_day, evaluate
 from callup.law.dates import NEVER, from_day, to_day
 from callup.law.reasons import STATUS_NAMES
+from callup.person.messages import say
 from callup.person.row import person_row
 from callup.person.situation import Situation
 
@@ -64,9 +65,9 @@ def explain_reason(law, vocab, code: str, on: dt.date, lang: str, until: int | N
     if unconfirmed:
         item["unconfirmed"] = unconfirmed
     if status == "UNCONFIRMED":
-        warnings.append(f"{code}: its legal basis is UNCONFIRMED; check the current text of the law.")
+        warnings.append(say(lang, "basis_unconfirmed", code=code))
     elif unconfirmed:
-        warnings.append(f"{code}: part of its legal basis is UNCONFIRMED (see 'unconfirmed' in the reason).")
+        warnings.append(say(lang, "basis_part_unconfirmed", code=code))
     return item
 
 
@@ -119,7 +120,7 @@ def check(situation: Situation, on: dt.date | None = None, lang: str = "en", law
         sendable = acs_rules.may_be_sent(law, rows, dates, ev_t.status)
     else:
         sendable = np.zeros(0, dtype=bool)
-    acs_block = _acs(law, vocab, person, row, day, campaigns, timeline, sendable, warnings)
+    acs_block = _acs(law, person, row, day, campaigns, timeline, sendable, lang, warnings)
 
     position = calendar.position(law, day)
     campaign = {
@@ -155,8 +156,9 @@ def check(situation: Situation, on: dt.date | None = None, lang: str = "en", law
     }
     if person.summons is not None:
         result["summons"] = summons.consequences(law, person.summons, date)
-        warnings.extend(result["summons"].pop("warnings"))
-    _general_warnings(law, person, date, day, status, reasons, age_out, row, warnings)
+        for key, values in result["summons"].pop("warnings"):
+            warnings.append(say(lang, key, **values))
+    _general_warnings(law, person, date, day, status, reasons, age_out, lang, warnings)
     return result
 
 
@@ -168,7 +170,7 @@ DISCLAIMER = {
 }
 
 
-def _acs(law, vocab, person, row, day, campaigns, timeline, sendable, warnings) -> dict:
+def _acs(law, person, row, day, campaigns, timeline, sendable, lang, warnings) -> dict:
     """113-FZ: may he apply, by when, for which campaign."""
     ground = bool(acs_rules.has_acs_ground(row)[0])
     term = law.entry_at("acs.term_months", from_day(day))
@@ -201,9 +203,13 @@ def _acs(law, vocab, person, row, day, campaigns, timeline, sendable, warnings) 
         block["late_for"] = late.name
         entry = law.entry_at("acs.late_application", from_day(day))
         warnings.append(
-            f"The ACS filing deadline for {late.name} has passed ({_iso(candidates[0][1])}). A late application "
-            "must ask the commission to accept it and state why it is late; the rule for late applicants "
-            f"(113-FZ Art. 11 p.2) is {entry.status if entry else 'UNCONFIRMED'} here."
+            say(
+                lang,
+                "acs_late",
+                campaign=late.name,
+                deadline=_iso(candidates[0][1]),
+                status=entry.status if entry else "UNCONFIRMED",
+            )
         )
     if ground and open_:
         c, deadline = open_[0]
@@ -290,36 +296,31 @@ def _deadlines(law, status, reasons, acs_block, position, lang) -> list[dict]:
     return sorted(out, key=lambda x: x["date"])
 
 
-def _general_warnings(law, person, date, day, status, reasons, age_out, row, warnings) -> None:
+def _general_warnings(law, person, date, day, status, reasons, age_out, lang, warnings) -> None:
     boundary = law.entry_at("callup.age_boundary_rule", date)
     if boundary is not None and age_out < NEVER and abs(age_out - day) <= 31:
-        warnings.append(
-            f"He leaves the call-up age on {_iso(age_out)}, within a month of this date; the exact boundary day "
-            f"({boundary.value}) is {boundary.status}."
-        )
+        warnings.append(say(lang, "age_boundary", date=_iso(age_out), rule=boundary.value, status=boundary.status))
     if person.birth_date.month == 2 and person.birth_date.day == 29:
         rule = law.entry_at("callup.feb29_birthday", date)
-        warnings.append(f"Born on 29 February: in common years his birthday is taken as {rule.value} ({rule.status}).")
+        warnings.append(say(lang, "feb29", mmdd=rule.value, status=rule.status))
     if person.health_category and not person.health_category_date:
-        warnings.append("health_category_date not given: the examination is assumed to be on the check date.")
+        warnings.append(say(lang, "health_date_missing"))
     if (
         person.health_category == "G"
         and not any(r["code"] == "deferral.health_g" for r in reasons)
         and status != "not_liable"
     ):
-        warnings.append("The 12 months of the category Г deferral have passed: a new examination is due.")
+        warnings.append(say(lang, "health_g_expired"))
     allowed = law.entry_at("waiver.allowed", date)
     waivable = set(law.value_at("waiver.waivable", date) or [])
     for code in person.waived:
         if allowed is None or not allowed.value:
-            warnings.append(
-                f"Waiver of {code} is not possible before the waiver rule (53-FZ Art. 22 p.2.1) took effect; ignored."
-            )
+            warnings.append(say(lang, "waiver_too_early", code=code))
         elif code not in waivable:
-            warnings.append(f"{code} is not a waivable right (only 53-FZ Art. 23 p.2 and Art. 24 p.2); ignored.")
+            warnings.append(say(lang, "waiver_not_waivable", code=code))
     if any(r["code"] == "deferral.it" for r in reasons):
-        warnings.append("The IT deferral also needs the employer to submit him in its list on time; that is assumed.")
+        warnings.append(say(lang, "it_listing"))
     if any(r["code"] == "abroad" for r in reasons):
-        warnings.append("Liability revives on return to live in Russia.")
+        warnings.append(say(lang, "abroad_revives"))
     if person.wife_pregnancy_weeks is not None or person.children:
-        warnings.append("The timeline assumes the family circumstances stay as stated (no new children).")
+        warnings.append(say(lang, "family_unchanged"))

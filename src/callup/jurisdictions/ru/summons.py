@@ -15,7 +15,8 @@ import datetime as dt
 def consequences(law, summons, on: dt.date) -> dict:
     """Delivery date, exit ban, restrictions and warnings for one summons, as the law stood.
 
-    ``summons`` has the fields of :class:`callup.person.situation.Summons`.
+    ``summons`` has the fields of :class:`callup.person.situation.Summons`. Warnings are returned as
+    (message key, values) pairs for the caller to word in the user's language.
     """
     placed = summons.placed_in_register
     basis = placed or summons.delivered or on
@@ -31,10 +32,7 @@ def consequences(law, summons, on: dt.date) -> dict:
             out["deemed_delivered_citation"] = days.reference
             operational = law.entry_at("summons.registers_operational", placed)
             if operational is not None and not operational.value:
-                out["warnings"].append(
-                    "The Register of summons was not yet operational on the placement date "
-                    f"({operational.reference}); the 7-day rule could not work then."
-                )
+                out["warnings"].append(("register_not_operational", {"citation": operational.reference}))
     out["delivered"] = deemed.isoformat() if deemed else None
 
     trigger = law.entry_at("summons.exit_ban_trigger", basis)
@@ -58,9 +56,6 @@ def consequences(law, summons, on: dt.date) -> dict:
             out["restrictions_apply_now"] = on >= start
         lead = law.entry_at("summons.max_days_to_appearance", placed) if placed else None
         if lead is not None and lead.value is not None and (appear - placed).days > int(lead.value):
-            out["warnings"].append(
-                f"The appearance date is more than {lead.value} days after the summons was placed in the "
-                f"register ({lead.reference}); the summons may be defective."
-            )
+            out["warnings"].append(("summons_lead_too_long", {"days": lead.value, "citation": lead.reference}))
         out["missed"] = (on > appear) and not summons.appeared
     return out
