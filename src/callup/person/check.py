@@ -99,25 +99,33 @@ def check(situation: Situation, on: dt.date | None = None, lang: str = "en", law
             item["since"] = _iso(age_out)
         reasons.append(item)
 
-    # the timeline: the same row, evaluated at each campaign until he ages out
-    campaigns = calendar.campaigns_between(law, day, age_out - 1) if age_out > day else []
-    timeline, acs_block = [], None
+    # the timeline: the same row, evaluated on the first and the last day of each campaign until he
+    # ages out, in one call (a status can change inside a window: an 18th birthday, a deferral's end)
+    campaigns = calendar.campaigns_between(law, day, age_out - 1, as_of=day) if age_out > day else []
+    timeline = []
     if campaigns:
-        dates = np.array([max(day, c.start) for c in campaigns], dtype=np.int32)
-        rows = row.take(np.zeros(len(campaigns), dtype=np.intp))
+        k = len(campaigns)
+        firsts = [max(day, c.start) for c in campaigns]
+        lasts = [max(first, min(c.end, age_out - 1)) for c, first in zip(campaigns, firsts, strict=True)]
+        dates = np.array(firsts + lasts, dtype=np.int32)
+        rows = row.take(np.zeros(2 * k, dtype=np.intp))
         ev_t = evaluate(law, rows, dates)
-        for c, d, st, mask in zip(campaigns, dates, ev_t.status, ev_t.reasons, strict=True):
-            timeline.append(
-                {
-                    "campaign": c.name,
-                    "start": _iso(c.start),
-                    "end": _iso(c.end),
-                    "checked_on": _iso(d),
-                    "status": STATUS_NAMES[int(st)],
-                    "reasons": vocab.codes_of(mask),
-                }
-            )
-        sendable = acs_rules.may_be_sent(law, rows, dates, ev_t.status)
+        for i, c in enumerate(campaigns):
+            st, st_end = STATUS_NAMES[int(ev_t.status[i])], STATUS_NAMES[int(ev_t.status[k + i])]
+            item = {
+                "campaign": c.name,
+                "start": _iso(c.start),
+                "end": _iso(c.end),
+                "checked_on": _iso(firsts[i]),
+                "status": st,
+                "reasons": vocab.codes_of(ev_t.reasons[i]),
+            }
+            if st_end != st or ev_t.reasons[k + i] != ev_t.reasons[i]:
+                item["status_at_end"] = st_end
+                item["reasons_at_end"] = vocab.codes_of(ev_t.reasons[k + i])
+            timeline.append(item)
+        both = acs_rules.may_be_sent(law, rows, dates, ev_t.status)
+        sendable = both[:k] | both[k:]
     else:
         sendable = np.zeros(0, dtype=bool)
     acs_block = _acs(law, person, row, day, campaigns, timeline, sendable, lang, warnings)
@@ -130,13 +138,7 @@ def check(situation: Situation, on: dt.date | None = None, lang: str = "en", law
         "next": position["next"].as_json() if position["next"] else None,
     }
 
-    codes = (
-        []
-        if status == "not_liable"
-        else ["koap.21.5.1", "koap.21.5.notify", "koap.21.5.departure", "koap.21.5.abroad", "koap.21.6", "uk.328.1"]
-    )
-    if person.acs_application_date and status != "not_liable":
-        codes.append("uk.328.2")
+    codes = _penalty_codes(person, status, [r["code"] for r in reasons])
     penalties = penalties_at(law, date, codes, lang)
 
     result = {
@@ -160,6 +162,21 @@ def check(situation: Situation, on: dt.date | None = None, lang: str = "en", law
             warnings.append(say(lang, key, **values))
     _general_warnings(law, person, date, day, status, reasons, age_out, lang, warnings)
     return result
+
+
+def _penalty_codes(person, status: str, reason_codes: list[str]) -> list[str]:
+    """Which penalties concern him. Registration duties (KoAP 21.5-21.6) bind every man on the
+    register; UK 328 p.1 punishes evasion only "при отсутствии законных оснований для освобождения",
+    so it is listed only for a man with no ground at all; UK 328 p.2 for a man in or applying for ACS."""
+    if status == "not_liable":
+        # left for good while still registered: he had to deregister first (53-FZ Art. 10 p.1)
+        return ["koap.21.5.abroad"] if "abroad" in reason_codes and person.registered else []
+    codes = ["koap.21.5.1", "koap.21.5.notify", "koap.21.5.departure", "koap.21.5.abroad", "koap.21.6"]
+    if status == "liable":
+        codes.append("uk.328.1")
+    if person.acs_application_date or person.served == "acs":
+        codes.append("uk.328.2")
+    return codes
 
 
 DISCLAIMER = {
@@ -195,9 +212,13 @@ def _acs(law, person, row, day, campaigns, timeline, sendable, lang, warnings) -
     candidates = [(c, acs_rules.filing_deadline(law, c)) for c, ok in zip(campaigns, sendable, strict=True) if ok]
     open_ = [(c, d) for c, d in candidates if d > day]
     if ground and not candidates:
+        vocab = ru.vocabulary()
         blocking = sorted({code for t in timeline for code in t["reasons"]})
-        block["reasons"].append("acs.conflict" if blocking else "acs.not_liable")
-        block["reasons"].extend(blocking)
+        if blocking and all(vocab[c].kind != "not_liable" for c in blocking):
+            block["reasons"].append("acs.conflict")
+            block["reasons"].extend(blocking)
+        else:
+            block["reasons"].append("acs.not_liable")
     if ground and candidates and candidates[0][1] <= day:
         late = candidates[0][0]
         block["late_for"] = late.name
@@ -318,6 +339,8 @@ def _general_warnings(law, person, date, day, status, reasons, age_out, lang, wa
             warnings.append(say(lang, "waiver_too_early", code=code))
         elif code not in waivable:
             warnings.append(say(lang, "waiver_not_waivable", code=code))
+    if person.study and person.study.level == "master" and person.study.start is None:
+        warnings.append(say(lang, "master_start_missing"))
     if any(r["code"] == "deferral.it" for r in reasons):
         warnings.append(say(lang, "it_listing"))
     if any(r["code"] == "abroad" for r in reasons):

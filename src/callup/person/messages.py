@@ -45,6 +45,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{code} is not a waivable right (only 53-FZ Art. 23 p.2 and Art. 24 p.2); ignored.",
         "ru": "От {code} нельзя отказаться (только п. 2 ст. 23 и п. 2 ст. 24 53-ФЗ); не учтён.",
     },
+    "master_start_missing": {
+        "en": "study.start not given: the master's deferral needs enrolment in the year of the bachelor diploma, "
+        "which cannot be checked without it.",
+        "ru": "Не указана дата поступления: отсрочка для магистрантов требует поступления в год получения "
+        "диплома бакалавра, без даты это проверить нельзя.",
+    },
     "it_listing": {
         "en": "The IT deferral also needs the employer to submit him in its list on time; that is assumed.",
         "ru": "Для IT-отсрочки работодатель должен своевременно включить его в список; это предполагается.",

@@ -36,6 +36,7 @@ LABELS = {
         "timeline": "Timeline until he ages out",
         "penalties": "Penalties in force",
         "fine": "{lo}–{hi} RUB",
+        "fine_upto": "fine up to {hi} RUB",
         "prison": "or up to {years} years in prison",
         "date": "Date",
         "deadlines": "Deadlines",
@@ -71,6 +72,7 @@ LABELS = {
         "timeline": "По кампаниям до выхода из призывного возраста",
         "penalties": "Действующие санкции",
         "fine": "{lo}–{hi} руб.",
+        "fine_upto": "штраф до {hi} руб.",
         "prison": "или лишение свободы до {years} лет",
         "date": "Дата",
         "deadlines": "Сроки",
@@ -160,7 +162,10 @@ def render(result: dict, lang: str = "en") -> Group:
             tl.add_column(t.get(col, col))
         for first, last in _runs(result["timeline"]):
             span = first["campaign"] if first is last else f"{first['campaign']} … {last['campaign']}"
-            tl.add_row(f"{span} ({first['start']} – {last['end']})", t[first["status"]], ", ".join(first["reasons"]))
+            status = t[first["status"]]
+            if last.get("status_at_end"):
+                status += " → " + t[last["status_at_end"]]
+            tl.add_row(f"{span} ({first['start']} – {last['end']})", status, ", ".join(first["reasons"]))
         parts.append(tl)
 
     if result["deadlines"]:
@@ -189,7 +194,10 @@ def render(result: dict, lang: str = "en") -> Group:
         pt.add_column(t["article"], overflow="fold")
         pt.add_column("RUB")
         for p in result["penalties"]:
-            fine = t["fine"].format(lo=f"{p['fine_min']:,}", hi=f"{p['fine_max']:,}") if p.get("fine_max") else "—"
+            if p.get("fine_min") is not None:
+                fine = t["fine"].format(lo=f"{p['fine_min']:,}", hi=f"{p['fine_max']:,}")
+            else:
+                fine = t["fine_upto"].format(hi=f"{p['fine_max']:,}") if p.get("fine_max") else "—"
             if p.get("imprisonment_years_max"):
                 fine += "; " + t["prison"].format(years=p["imprisonment_years_max"])
             pt.add_row(p["code"], p["text"], p["citation"], fine)

@@ -55,10 +55,12 @@ def filing_deadline(law, campaign: Campaign) -> int:
 
 
 def decision_due(law, campaign: Campaign) -> tuple[int, int]:
-    """113-FZ Art. 12 p.3: the decision is due one month after the filing deadline, at the latest
-    two months after it when the chair extends the term."""
-    deadline = filing_deadline(law, campaign)
-    months = int(law.value_at("acs.decision_months", from_day(deadline)))
-    extra = int(law.value_at("acs.decision_extension_months", from_day(deadline)))
-    due = int(add_months(np.int32(deadline), months))
-    return due, int(add_months(np.int32(deadline), months + extra))
+    """113-FZ Art. 12 p.3: the decision is due within one month "со дня окончания срока подачи
+    заявлений", at the latest two months when the chair extends the term. The filing period ends on the
+    last day before the deadline (31 March / 30 September); a month from then ends on the
+    corresponding day, or the last day of a shorter month (Civil Code Art. 192 p.3): 30 April, 31 May."""
+    last_filing_day = np.int32(filing_deadline(law, campaign) - 1)
+    months = int(law.value_at("acs.decision_months", from_day(int(last_filing_day))))
+    extra = int(law.value_at("acs.decision_extension_months", from_day(int(last_filing_day))))
+    due = int(add_months(last_filing_day, months))
+    return due, int(add_months(last_filing_day, months + extra))

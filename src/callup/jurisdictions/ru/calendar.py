@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+
 from callup.law.dates import from_day, to_day
 
 
@@ -39,12 +41,19 @@ def _mmdd(year: int, mmdd: str) -> int:
     return to_day(f"{year:04d}-{mmdd}")
 
 
-def campaigns_of_year(law, year: int) -> list[Campaign]:
-    """The campaigns of a calendar year under the law in force that year."""
+def campaigns_of_year(law, year: int, as_of: int | None = None) -> list[Campaign]:
+    """The campaigns of a calendar year under the law in force that year.
+
+    One-off decrees that move a window (autumn 2022) are known only from their date: with ``as_of``
+    (a day number) the calendar is the one a person could know on that day; without it, the calendar
+    as it happened.
+    """
     jan1 = dt.date(year, 1, 1)
     windows = law.value_at("callup.windows", jan1)
     dispatch = law.value_at("callup.dispatch_windows", jan1)
-    overrides = law.value_at("callup.window_overrides", dt.date(year, 12, 31)) or {}
+    known = to_day(dt.date(year, 12, 31)) if as_of is None else min(as_of, to_day(dt.date(year, 12, 31)))
+    entry = law.entry_at("callup.window_overrides", known)
+    overrides = (entry.value if entry is not None else None) or {}
     out = []
     for w in dispatch:
         name = f"{year}-{w['name']}"
@@ -61,13 +70,13 @@ def campaigns_of_year(law, year: int) -> list[Campaign]:
     return out
 
 
-def campaigns_between(law, first_day: int, last_day: int) -> list[Campaign]:
+def campaigns_between(law, first_day: int, last_day: int, as_of: int | None = None) -> list[Campaign]:
     """Campaigns that end on or after ``first_day`` and start on or before ``last_day``."""
     y0 = from_day(first_day).year
     y1 = from_day(min(last_day, first_day + 366 * 40)).year
     out = []
     for year in range(y0, y1 + 1):
-        for c in campaigns_of_year(law, year):
+        for c in campaigns_of_year(law, year, as_of):
             if c.end >= first_day and c.start <= last_day:
                 out.append(c)
     return out
@@ -87,8 +96,8 @@ def campaign_named(law, name: str) -> Campaign:
 
 
 def position(law, day: int) -> dict:
-    """Where ``day`` falls: inside a call-up window? the current and the next campaign."""
-    here = campaigns_between(law, day - 400, day + 800)
+    """Where ``day`` falls: inside a call-up window? the current and the next campaign (as known then)."""
+    here = campaigns_between(law, day - 400, day + 800, as_of=day)
     current = next((c for c in here if c.start <= day <= c.end), None)
     nxt = next((c for c in here if c.start > day), None)
     callup = next((c for c in here if c.callup_start <= day <= c.callup_end), None)
@@ -99,3 +108,26 @@ def position(law, day: int) -> dict:
         "next": nxt,
         "callup_window": (callup.callup_start, callup.callup_end) if callup else None,
     }
+
+
+_REFERENCE: dict[tuple[int, int], int] = {}
+
+
+def callup_reference_day(law, on: np.ndarray) -> np.ndarray:
+    """For each day, the start of the call-up window that contains it, or else of the next one.
+
+    Conditions "in the year before the call-up starts" (the IT deferral's tenure) are measured on this
+    day. Vectorised over the distinct days of ``on`` (one for a population, a few for a timeline).
+    """
+    flat = np.asarray(on, dtype=np.int32).ravel()
+    uniq, inverse = np.unique(flat, return_inverse=True)
+    ref = np.empty(uniq.shape, dtype=np.int32)
+    for i, day in enumerate(uniq.tolist()):
+        key = (id(law), day)
+        if key not in _REFERENCE:
+            here = campaigns_between(law, day - 400, day + 800, as_of=day)
+            inside = [c.callup_start for c in here if c.callup_start <= day <= c.callup_end]
+            later = [c.callup_start for c in here if c.callup_start > day]
+            _REFERENCE[key] = (inside or later or [day])[0]
+        ref[i] = _REFERENCE[key]
+    return ref[inverse].reshape(np.shape(on))

@@ -69,7 +69,7 @@ def penalties_at(law, on: dt.date, codes: list[str], lang: str = "en") -> list[d
             "text": spec[lang],
             "citation": entry.reference,
             "status": entry.status,
-            "fine_min": v.pop("min", 0 if "fine_rub_max" in v else None),
+            "fine_min": v.pop("min", None),
             "fine_max": v.pop("max", v.get("fine_rub_max")),
         }
         if entry.unconfirmed:

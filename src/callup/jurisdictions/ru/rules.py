@@ -43,6 +43,7 @@ from callup.law.lookup import per_entry
 from callup.law.reasons import KIND_STATUS, LIABLE, NOT_LIABLE, Vocabulary
 
 from . import vocabulary
+from .calendar import callup_reference_day
 
 Mask = np.ndarray
 
@@ -224,7 +225,9 @@ def family_and_health_deferrals(law, pop: Population, on: np.ndarray, explain: b
     # 'а' - category Г, for up to 12 months from the examination
     months = law.values_at("deferral.health_g_months", on)
     is_g = pop.health == health_code("G")
-    g_until = _on_rows(is_g, pop.health_date, lambda d: add_months(d, int(months.flat[0])) - 1)
+    # "на срок до одного года": the period runs from the day after the examination and ends on the
+    # corresponding day of the last month (Civil Code Art. 191, 192 p.3)
+    g_until = _on_rows(is_g, pop.health_date, lambda d: add_months(d, int(months.flat[0])))
     grounds["deferral.health_g"] = Ground(
         is_g & (pop.health_date <= on) & (on <= g_until) & _switch(law, "deferral.health_g", on),
         g_until if explain else None,
@@ -308,7 +311,15 @@ def study_deferrals(law, pop: Population, on: np.ndarray, explain: bool = False)
         allowed = per_entry(law, "deferral.study.repeat_allowed", on, _repeat_fn(level), np.uint8, fill=0x7F)
         not_used_up = (pop.deferrals_used & ~allowed) == 0
         mask = at_level & not_used_up & _switch(law, f"deferral.study.{level}", on)
-        if level in ("bachelor", "specialist"):
+        if level == "spo":
+            # before 39-FZ: only "если до поступления ... не получили среднего общего образования"
+            before_39fz = _switch(law, "deferral.study.spo_without_school_diploma", on)
+            mask &= ~(before_39fz & (pop.diploma[level_code("school") - 1] < pop.study_start))
+        elif level == "preparatory":
+            # "впервые ... непосредственно по окончании" school: enrolled in the year of the school diploma
+            school_year = year_of(pop.diploma[level_code("school") - 1])
+            mask &= has("school") & (year_of(pop.study_start) == school_year)
+        elif level in ("bachelor", "specialist"):
             mask &= ~(has("bachelor") | has("specialist") | has("master"))
         elif level == "master":
             bachelor_year = year_of(pop.diploma[level_code("bachelor") - 1])
@@ -324,7 +335,7 @@ def study_deferrals(law, pop: Population, on: np.ndarray, explain: bool = False)
         (school_diploma <= on)
         & (year_of(school_diploma) == on_key // 10000)
         & (on_key % 10000 < until_mmdd)
-        & _reached(law, pop.birth_key, 18, school_diploma)
+        & _reached(law, pop.birth_key, 18, on)
         & _switch(law, "deferral.study.school", on)
     )
     g = grounds["deferral.study.school"]
@@ -357,7 +368,7 @@ def it_deferral(law, pop: Population, on: np.ndarray, explain: bool = False) -> 
     """
     base = pop.it_accredited & pop.it_full_time & pop.it_listed
     tenure_cut = per_entry(law, "deferral.it.min_tenure", on, _duration_id, np.int64, fill=0)
-    min_start = _tenure_threshold(law, on, tenure_cut)
+    min_start = _tenure_threshold(law, callup_reference_day(law, on), tenure_cut)
     tenure_ok = pop.it_contract_start <= min_start
     grace = law.entry_at("deferral.it.graduate_grace", int(on.flat[0]))
     grace_ok = _on_rows(
@@ -418,8 +429,10 @@ def _waivable_for(vocab: Vocabulary) -> Callable:
 def evaluate(law, pop: Population, on: np.ndarray, explain: bool = False) -> Evaluation:
     """Status and reasons for every row on ``on`` (shape (1,) or (N,), int32 day numbers).
 
-    A right he has waived (53-FZ Art. 22 p.2.1, from 2019-09-01) is dropped from his reasons; when
-    a not-liable ground holds, only the not-liable grounds are reported (the rest cannot matter).
+    A right he has waived (53-FZ Art. 22 p.2.1, from 2019-09-01) is dropped from his reasons. When a
+    not-liable ground holds, deferrals and "not subject" grounds are not reported (they cannot matter
+    while he is outside call-up), but exemptions are: they matter again if liability revives (say, on
+    his return from abroad).
     """
     vocab = vocabulary()
     on = np.asarray(on, dtype=np.int32)
@@ -444,7 +457,8 @@ def evaluate(law, pop: Population, on: np.ndarray, explain: bool = False) -> Eva
 
     not_liable = vocab.kind_mask("not_liable")
     out_of_scope = (reasons & not_liable) != 0
-    reasons = np.where(out_of_scope, reasons & not_liable, reasons)
+    lasting = not_liable | vocab.kind_mask("exempt")
+    reasons = np.where(out_of_scope, reasons & lasting, reasons)
 
     status = np.full(n, LIABLE, dtype=np.int8)
     for kind in ("deferral", "not_subject", "exempt", "not_liable"):

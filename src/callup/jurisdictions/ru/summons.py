@@ -49,7 +49,9 @@ def consequences(law, summons, on: dt.date) -> dict:
     if appear is not None:
         after = law.entry_at("summons.restrictions_after_days", appear)
         if after is not None and after.value is not None and not summons.appeared:
-            start = appear + dt.timedelta(days=int(after.value))
+            # the 20 calendar days run from the day after the stated date (Civil Code Art. 191), so the
+            # measures start on the 21st day
+            start = appear + dt.timedelta(days=int(after.value) + 1)
             out["restrictions_from"] = start.isoformat()
             out["restrictions"] = list(law.value_at("summons.restrictions", appear) or [])
             out["restrictions_citation"] = after.reference
