@@ -68,9 +68,12 @@ class Vocabulary:
             object.__setattr__(self, "_cache", cache)
         return cache
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_codes", tuple(r.code for r in self.reasons))
+
     @property
     def codes(self) -> tuple[str, ...]:
-        return tuple(r.code for r in self.reasons)
+        return self._codes  # type: ignore[attr-defined]
 
     def bit(self, code: str) -> np.uint64:
         return np.uint64(1) << np.uint64(self[code].bit)
@@ -88,7 +91,13 @@ class Vocabulary:
     def codes_of(self, mask: int | np.integer) -> list[str]:
         """The codes set in one person's mask, in vocabulary order."""
         m = int(mask)
-        return [r.code for r in self.reasons if m >> r.bit & 1]
+        codes = self.codes
+        out = []
+        while m:
+            low = m & -m
+            out.append(codes[low.bit_length() - 1])
+            m ^= low
+        return out
 
     def count_by_code(self, masks: np.ndarray, weights: np.ndarray | None = None) -> dict[str, float]:
         """How many rows (or how much weight) carry each code: a vectorised tally for populations."""

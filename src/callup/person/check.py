@@ -7,6 +7,7 @@ Privacy: this module computes and returns. It writes no file, logs nothing and s
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,7 +39,12 @@ class SituationError(ValueError):
 def _iso(day: int | None) -> str | None:
     if day is None or day >= NEVER:
         return None
-    d = from_day(int(day))
+    return _iso_of(int(day))
+
+
+@lru_cache(maxsize=8192)
+def _iso_of(day: int) -> str | None:
+    d = from_day(day)
     return d.isoformat() if d else None
 
 

@@ -41,7 +41,21 @@ def _mmdd(year: int, mmdd: str) -> int:
     return to_day(f"{year:04d}-{mmdd}")
 
 
+_YEAR_CACHE: dict[tuple[int, int, object], tuple[object, list[Campaign]]] = {}
+
+
 def campaigns_of_year(law, year: int, as_of: int | None = None) -> list[Campaign]:
+    """Cached :func:`compute_campaigns_of_year` (the calendar of a year under a law does not change)."""
+    known = to_day(dt.date(year, 12, 31)) if as_of is None else min(as_of, to_day(dt.date(year, 12, 31)))
+    entry = law.entry_at("callup.window_overrides", known)
+    key = (id(law), year, entry.start if entry is not None else None)
+    hit = _YEAR_CACHE.get(key)
+    if hit is None or hit[0] is not law:
+        hit = _YEAR_CACHE[key] = (law, compute_campaigns_of_year(law, year, as_of))
+    return list(hit[1])
+
+
+def compute_campaigns_of_year(law, year: int, as_of: int | None = None) -> list[Campaign]:
     """The campaigns of a calendar year under the law in force that year.
 
     One-off decrees that move a window (autumn 2022) are known only from their date: with ``as_of``

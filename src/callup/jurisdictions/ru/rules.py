@@ -6,28 +6,22 @@ and is on the military register (or obliged to be) is liable to call-up, *unless
 boolean column; every ground that applies is reported (two grounds at once: both bits set), and the
 status is the strongest kind among them.
 
-Every function here takes the population, ``on`` (int32 day numbers, shape (1,) for one date or
-(N,) for a date per row) and the law (a :class:`~callup.law.parameters.ParameterSet`). No rule
-contains a date: a change of law is a new dated value in the parameter files. The person check
-evaluates these same functions on a one-row population; there is no scalar copy of any rule.
+Every rule takes the population and an :class:`At`: the day(s) of the evaluation with the law in
+force on them, looked up once (one day for a whole population, or one day per row for a person's
+timeline). No rule contains a date: a change of law is a new dated value in the parameter files.
+The person check evaluates these same functions on a one-row population; there is no scalar copy of
+any rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 
-from callup.jurisdictions.ru.columns import (
-    CRIMINAL,
-    SERVED,
-    STUDY_LEVELS,
-    Population,
-    health_code,
-    level_code,
-)
+from callup.jurisdictions.ru.columns import CRIMINAL, SERVED, STUDY_LEVELS, Population, health_code, level_code
 from callup.law.dates import (
     NEVER,
     add_duration,
@@ -40,12 +34,15 @@ from callup.law.dates import (
     year_of,
 )
 from callup.law.lookup import per_entry
-from callup.law.reasons import KIND_STATUS, LIABLE, NOT_LIABLE, Vocabulary
+from callup.law.reasons import KIND_STATUS, KINDS, Vocabulary
 
 from . import vocabulary
 from .calendar import callup_reference_day
 
 Mask = np.ndarray
+CHUNK_ROWS = 1 << 16
+"""Rows per chunk when one date is evaluated for a large population: every temporary then stays in the
+CPU cache, which is several times faster than whole-column passes (see bench/README.md)."""
 
 
 @dataclass
@@ -65,23 +62,95 @@ class Evaluation:
     until: dict[str, np.ndarray] = field(default_factory=dict)  # code -> int32 day (explain=True)
 
 
-def _switch(law, path: str, on: np.ndarray) -> Mask:
-    """A "this ground is in force" parameter, False before its first dated value.
-
-    A ground whose value is a list (say, the bodies a public-service deferral covers) is in force
-    while the list is not empty.
-    """
-    return per_entry(law, path, on, bool, np.bool_, fill=False)
-
-
-def feb29_convention(law, on: np.ndarray | None = None) -> str:
+def feb29_convention(law) -> str:
     """The 29-February convention (one value: a reading of how ages are counted, not a dated rule)."""
     return law["callup.feb29_birthday"].values[-1].value
 
 
-def _reached(law, birth_key: np.ndarray, age, on: np.ndarray) -> Mask:
-    """Has the man reached ``age`` (full years) on day ``on``? One comparison per row."""
-    return birth_key <= age_threshold_key(on, age, feb29_convention(law, on))
+class At:
+    """The day(s) of an evaluation and the law in force on them.
+
+    ``on`` is a numpy scalar when one day applies to every row (a population on a campaign date), or an
+    int32 array with one day per row (a person at each campaign of his timeline). Parameters are looked
+    up once per ``At`` and come back in the same form, so the rules are written once for both.
+    """
+
+    def __init__(self, law, on):
+        days = np.asarray(on, dtype=np.int32).reshape(-1)
+        self.law = law
+        self.days = days
+        self.scalar = days.size == 1
+        self.on = days[0] if self.scalar else days
+        self.key = self._s(date_key(days))
+        self.feb29 = feb29_convention(law)
+        self._memo: dict = {}
+
+    def _s(self, arr):
+        return arr[0] if self.scalar else arr
+
+    def switch(self, path: str):
+        """A "this ground is in force" parameter, False before its first dated value. A ground whose
+        value is a list (the bodies a public-service deferral covers) is in force while it is not empty."""
+        key = ("switch", path)
+        if key not in self._memo:
+            self._memo[key] = self._s(per_entry(self.law, path, self.days, bool, np.bool_, fill=False))
+        return self._memo[key]
+
+    def value(self, path: str, **kwargs):
+        key = ("value", path)
+        if key not in self._memo:
+            self._memo[key] = self._s(self.law.values_at(path, self.days, **kwargs))
+        return self._memo[key]
+
+    def mapped(self, path: str, fn: Callable, dtype, fill):
+        """``fn(value in force)`` for parameters that are lists, mappings or strings."""
+        key = ("mapped", path, fn)
+        if key not in self._memo:
+            self._memo[key] = self._s(per_entry(self.law, path, self.days, fn, dtype, fill=fill))
+        return self._memo[key]
+
+    def age_key(self, age, on=None):
+        """The latest birth key that has reached ``age`` on the day (see dates.age_threshold_key)."""
+        if on is None:
+            key = ("age", age.tobytes() if isinstance(age, np.ndarray) else int(age))
+            if key not in self._memo:
+                self._memo[key] = age_threshold_key(self.on, age, self.feb29)
+            return self._memo[key]
+        return age_threshold_key(on, age, self.feb29)
+
+    def reached(self, birth_key: np.ndarray, age) -> Mask:
+        """Has the man reached ``age`` full years on the day? One comparison per row."""
+        return birth_key <= self.age_key(age)
+
+    def memo(self, key, fn: Callable):
+        if key not in self._memo:
+            self._memo[key] = fn()
+        return self._memo[key]
+
+
+_AT_CACHE: dict[tuple[int, bytes], At] = {}
+_AT_CACHE_SIZE = 512
+
+
+def at_for(law, on) -> At:
+    """The :class:`At` of these days under this law, reused across evaluations: the law in force on a
+    day does not change, so its lookups are done once (a campaign step, or repeated checks)."""
+    days = np.asarray(on, dtype=np.int32).reshape(-1)
+    key = (id(law), days.tobytes())
+    at = _AT_CACHE.get(key)
+    if at is None or at.law is not law:
+        if len(_AT_CACHE) >= _AT_CACHE_SIZE:
+            _AT_CACHE.clear()
+        at = _AT_CACHE[key] = At(law, days)
+    return at
+
+
+def _and(mask: Mask, switch) -> Mask:
+    """``mask & switch`` where the switch is usually one boolean for all rows (NumPy's bool-and with a
+    broadcast scalar is unvectorised and ten times slower than a branch)."""
+    if np.ndim(switch) == 0:
+        return mask if switch else np.zeros(mask.shape, dtype=np.bool_)
+    return mask & switch
 
 
 def _on_rows(mask: Mask, values: np.ndarray, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
@@ -93,7 +162,26 @@ def _on_rows(mask: Mask, values: np.ndarray, fn: Callable[[np.ndarray], np.ndarr
     return out
 
 
+def _pick(on, idx):
+    """The day(s) of ``on`` for rows ``idx`` (``on`` may be one day for all rows)."""
+    return on if np.ndim(on) == 0 else on[idx]
+
+
+def _day(d) -> int:
+    return int(to_day(d))
+
+
 # --- 53-FZ Art. 22 p.1 'а': who is liable at all ---------------------------------------------------
+
+
+def _age_limits(law) -> list[tuple[int, int, int]]:
+    """(first day, last day, limit) of each dated upper age limit."""
+    entries = [v for v in law["callup.age_max"].values if v.value is not None]
+    out = []
+    for i, entry in enumerate(entries):
+        end = _day(entries[i + 1].start) - 1 if i + 1 < len(entries) else int(NEVER)
+        out.append((_day(entry.start), end, int(entry.value)))
+    return out
 
 
 def age_out_day(law, birth_key: np.ndarray, birth: np.ndarray) -> np.ndarray:
@@ -104,64 +192,50 @@ def age_out_day(law, birth_key: np.ndarray, birth: np.ndarray) -> np.ndarray:
     force, and is enlisted in the reserve (Art. 52): so a man who turned 27 on or before 2023-12-31
     stays in the reserve although the limit rose to 30 (the transition, fact 1.4).
     """
-    param = law["callup.age_max"]
     out = np.full(birth.shape, NEVER, dtype=np.int32)
     feb29 = feb29_convention(law)
-    entries = [v for v in param.values if v.value is not None]
-    for i, entry in enumerate(entries):
-        seg_start = _day(entry.start)
-        seg_end = _day(entries[i + 1].start) - 1 if i + 1 < len(entries) else NEVER
-        hit = add_years(birth, int(entry.value), feb29)
-        first = np.maximum(hit, seg_start)
-        ok = (first <= seg_end) & (first < out)
-        out = np.where(ok, first, out).astype(np.int32)
-    del birth_key
+    for seg_start, seg_end, limit in _age_limits(law):
+        first = np.maximum(add_years(birth, limit, feb29), seg_start)
+        out = np.where((first <= seg_end) & (first < out), first, out).astype(np.int32)
     return out
 
 
-def _day(d) -> int:
-    return int(to_day(d))
-
-
-def _above_max(law, pop: Population, on: np.ndarray) -> Mask:
-    """Has he left the call-up age by ``on``, under any upper limit in force at the time?
+def _above_max(at: At, pop: Population) -> Mask:
+    """Has he left the call-up age by the day, under any upper limit in force at the time?
 
     Equivalent to ``on >= age_out_day`` but one comparison per row and per dated limit.
     """
-    param = law["callup.age_max"]
-    entries = [v for v in param.values if v.value is not None]
-    feb29 = feb29_convention(law, on)
-    out = np.zeros(np.broadcast_shapes(pop.birth_key.shape, on.shape), dtype=np.bool_)
-    for i, entry in enumerate(entries):
-        seg_start = _day(entry.start)
-        seg_end = _day(entries[i + 1].start) - 1 if i + 1 < len(entries) else NEVER
+    out = None
+    for seg_start, seg_end, limit in at.memo("age_limits", lambda: _age_limits(at.law)):
         # reached the limit on some day t with seg_start <= t <= min(seg_end, on)
-        last = np.minimum(on, seg_end)
-        applies = on >= seg_start
-        out |= applies & (pop.birth_key <= age_threshold_key(last, int(entry.value), feb29))
-    return out
+        applies = at.on >= seg_start
+        if np.ndim(applies) == 0 and not applies:
+            continue
+        hit = pop.birth_key <= at.age_key(limit, np.minimum(at.on, seg_end))
+        hit = _and(hit, applies)
+        out = hit if out is None else (out | hit)
+    return out if out is not None else np.zeros(pop.birth_key.shape, dtype=np.bool_)
 
 
-def liability(law, pop: Population, on: np.ndarray, explain: bool = False) -> dict[str, Ground]:
+def liability(at: At, pop: Population, explain: bool = False) -> dict[str, Ground]:
     """53-FZ Art. 22 p.1 'а' and Art. 8 p.1: who is outside call-up altogether."""
-    age_min = law.values_at("callup.age_min", on)
     grounds = {
         "not_male": Ground(~pop.male),
         "not_citizen": Ground(~pop.citizen),
-        "age.below_min": Ground(~_reached(law, pop.birth_key, age_min, on)),
-        "age.above_max": Ground(_above_max(law, pop, on)),
+        "age.below_min": Ground(~at.reached(pop.birth_key, at.value("callup.age_min"))),
+        "age.above_max": Ground(_above_max(at, pop)),
         "reserve": Ground(pop.reserve),
-        "abroad": Ground(pop.abroad & _switch(law, "registration.abroad_not_obliged", on)),
+        "abroad": Ground(_and(pop.abroad, at.switch("registration.abroad_not_obliged"))),
     }
     if explain:
-        grounds["age.below_min"].until = (add_years(pop.birth, 18, feb29_convention(law, on)) - 1).astype(np.int32)
+        grounds["age.below_min"].until = (add_years(pop.birth, 18, at.feb29) - 1).astype(np.int32)
     return grounds
 
 
 # --- 53-FZ Art. 23: exemption and "not subject to call-up" -----------------------------------------
 
 
-def exemptions(law, pop: Population, on: np.ndarray, explain: bool = False) -> dict[str, Ground]:
+def exemptions(at: At, pop: Population, explain: bool = False) -> dict[str, Ground]:
     """53-FZ Art. 23 p.1 (exempt), p.2 (a right to exemption) and the category Д rule.
 
     p.1: "От призыва на военную службу освобождаются граждане: а) признанные ... ограниченно
@@ -173,23 +247,21 @@ def exemptions(law, pop: Population, on: np.ndarray, explain: bool = False) -> d
     являющиеся сыновьями (родными братьями) ..." погибших (умерших) в связи с военной службой.
     """
     served = pop.served
+    conscript_or_contract = (served == SERVED.index("conscript")) | (served == SERVED.index("contract"))
     return {
-        "exempt.health_v": Ground((pop.health == health_code("V")) & _switch(law, "exemption.health_v", on)),
-        "exempt.health_d": Ground((pop.health == health_code("D")) & _switch(law, "exemption.health_d", on)),
-        "exempt.served": Ground(
-            ((served == SERVED.index("conscript")) | (served == SERVED.index("contract")))
-            & _switch(law, "exemption.served", on)
-        ),
-        "exempt.acs_served": Ground((served == SERVED.index("acs")) & _switch(law, "exemption.acs_served", on)),
+        "exempt.health_v": Ground(_and(pop.health == health_code("V"), at.switch("exemption.health_v"))),
+        "exempt.health_d": Ground(_and(pop.health == health_code("D"), at.switch("exemption.health_d"))),
+        "exempt.served": Ground(_and(conscript_or_contract, at.switch("exemption.served"))),
+        "exempt.acs_served": Ground(_and(served == SERVED.index("acs"), at.switch("exemption.acs_served"))),
         "exempt.foreign_service": Ground(
-            (served == SERVED.index("foreign_treaty")) & _switch(law, "exemption.foreign_service", on)
+            _and(served == SERVED.index("foreign_treaty"), at.switch("exemption.foreign_service"))
         ),
-        "exempt.degree": Ground(pop.degree & _switch(law, "exemption.degree", on)),
-        "exempt.relative_died": Ground(pop.relative_died & _switch(law, "exemption.relative_died", on)),
+        "exempt.degree": Ground(_and(pop.degree, at.switch("exemption.degree"))),
+        "exempt.relative_died": Ground(_and(pop.relative_died, at.switch("exemption.relative_died"))),
     }
 
 
-def not_subject(law, pop: Population, on: np.ndarray, explain: bool = False) -> dict[str, Ground]:
+def not_subject(at: At, pop: Population, explain: bool = False) -> dict[str, Ground]:
     """53-FZ Art. 23 p.3: "Не подлежат призыву на военную службу граждане: а) отбывающие наказание
     ...; б) имеющие неснятую или непогашенную судимость ...; в) в отношении которых ведется
     дознание либо предварительное следствие или уголовное дело в отношении которых передано в суд."
@@ -197,21 +269,23 @@ def not_subject(law, pop: Population, on: np.ndarray, explain: bool = False) -> 
     c = pop.criminal
     return {
         "not_subject.sentence": Ground(
-            (c == CRIMINAL.index("serving_sentence")) & _switch(law, "not_subject.sentence", on)
+            _and(c == CRIMINAL.index("serving_sentence"), at.switch("not_subject.sentence"))
         ),
-        "not_subject.conviction": Ground(
-            (c == CRIMINAL.index("conviction")) & _switch(law, "not_subject.conviction", on)
-        ),
+        "not_subject.conviction": Ground(_and(c == CRIMINAL.index("conviction"), at.switch("not_subject.conviction"))),
         "not_subject.investigation": Ground(
-            (c == CRIMINAL.index("under_investigation")) & _switch(law, "not_subject.investigation", on)
+            _and(c == CRIMINAL.index("under_investigation"), at.switch("not_subject.investigation"))
         ),
     }
 
 
 # --- 53-FZ Art. 24 p.1: deferrals that are granted -------------------------------------------------
 
+PREGNANCY_MAX_DAYS = 42 * 7
+"""Not law: a pregnancy stated on the check date is assumed to have ended after 42 weeks. Used only
+when a check looks ahead (the timeline); the output warns that circumstances are assumed unchanged."""
 
-def family_and_health_deferrals(law, pop: Population, on: np.ndarray, explain: bool = False) -> dict[str, Ground]:
+
+def family_and_health_deferrals(at: At, pop: Population, explain: bool = False) -> dict[str, Ground]:
     """53-FZ Art. 24 p.1: health (Г), care, guardianship, children, pregnant wife, single father,
     public service and elected office.
 
@@ -220,55 +294,57 @@ def family_and_health_deferrals(law, pop: Population, on: np.ndarray, explain: b
     трех лет"; 'и': "имеющим ребенка и жену, срок беременности которой составляет не менее 22
     недель" (26 weeks until 2020-07-23).
     """
+    on = at.on
     grounds: dict[str, Ground] = {}
 
-    # 'а' - category Г, for up to 12 months from the examination
-    months = law.values_at("deferral.health_g_months", on)
+    # 'а' - category Г. "На срок до одного года": the period runs from the day after the examination
+    # and ends on the corresponding day of the last month (Civil Code Art. 191, 192 p.3).
+    months = at.value("deferral.health_g_months")
     is_g = pop.health == health_code("G")
-    # "на срок до одного года": the period runs from the day after the examination and ends on the
-    # corresponding day of the last month (Civil Code Art. 191, 192 p.3)
-    g_until = _on_rows(is_g, pop.health_date, lambda d: add_months(d, int(months.flat[0])))
-    grounds["deferral.health_g"] = Ground(
-        is_g & (pop.health_date <= on) & (on <= g_until) & _switch(law, "deferral.health_g", on),
-        g_until if explain else None,
+    if np.ndim(months) == 0:
+        g_until = _on_rows(is_g, pop.health_date, lambda d: add_months(d, int(months)))
+    else:
+        idx = np.flatnonzero(is_g)
+        g_until = np.full(is_g.shape, NEVER, dtype=np.int32)
+        g_until[idx] = add_months(pop.health_date[idx], months[idx])
+    g = _and(is_g & (pop.health_date <= on) & (on <= g_until), at.switch("deferral.health_g"))
+    grounds["deferral.health_g"] = Ground(g, g_until if explain else None)
+
+    grounds["deferral.care"] = Ground(_and(pop.cares_for_relative, at.switch("deferral.care")))
+    grounds["deferral.guardian"] = Ground(_and(pop.guardian, at.switch("deferral.guardian")))
+
+    # children born by the day (one contiguous row per child slot; no reductions across slots)
+    max_age = at.value("deferral.disabled_child_max_age")
+    young_key = at.age_key(max_age)
+    n_children = None
+    disabled_young = None
+    for k in range(pop.child_birth_key.shape[0]):
+        born = pop.child_birth_key[k] <= at.key
+        n_children = born.view(np.int8) if n_children is None else n_children + born.view(np.int8)
+        dy = pop.child_disabled[k] & born & (pop.child_birth_key[k] > young_key)
+        disabled_young = dy if disabled_young is None else (disabled_young | dy)
+    grounds["deferral.two_children"] = Ground(
+        _and(n_children >= at.value("deferral.min_children"), at.switch("deferral.two_children"))
     )
-
-    grounds["deferral.care"] = Ground(pop.cares_for_relative & _switch(law, "deferral.care", on))
-    grounds["deferral.guardian"] = Ground(pop.guardian & _switch(law, "deferral.guardian", on))
-
-    # children born by `on`
-    on_key = date_key(on)
-    born = pop.child_birth_key <= on_key
-    n_children = born.sum(axis=0, dtype=np.int8)
-    min_children = law.values_at("deferral.min_children", on)
-    grounds["deferral.two_children"] = Ground((n_children >= min_children) & _switch(law, "deferral.two_children", on))
-
-    max_age = law.values_at("deferral.disabled_child_max_age", on)
-    young = pop.child_birth_key > age_threshold_key(on, max_age, feb29_convention(law, on))
-    disabled_young = (pop.child_disabled & born & young).any(axis=0)
-    g = Ground(disabled_young & _switch(law, "deferral.disabled_child", on))
+    g = Ground(_and(disabled_young, at.switch("deferral.disabled_child")))
     if explain:
-        keys = np.where(pop.child_disabled & born & young, pop.child_birth_key, 0).max(axis=0)
-        g.until = _on_rows(disabled_young, keys, lambda k: add_years(from_key(k), int(max_age.flat[0])) - 1)
+        born_all = pop.child_birth_key <= at.key
+        young_all = pop.child_birth_key > young_key
+        keys = np.where(pop.child_disabled & born_all & young_all, pop.child_birth_key, 0).max(axis=0)
+        g.until = _on_rows(disabled_young, keys, lambda k: add_years(from_key(k), int(np.max(max_age))) - 1)
     grounds["deferral.disabled_child"] = g
 
-    weeks = law.values_at("deferral.pregnancy_min_weeks", on)
-    pregnant = (pop.pregnancy_start <= on - 7 * weeks) & (on - pop.pregnancy_start < PREGNANCY_MAX_DAYS)
+    weeks = at.value("deferral.pregnancy_min_weeks")
+    pregnant = (pop.pregnancy_start <= on - 7 * weeks) & (pop.pregnancy_start > on - PREGNANCY_MAX_DAYS)
     grounds["deferral.child_and_pregnant_wife"] = Ground(
-        (n_children >= 1) & pregnant & _switch(law, "deferral.child_and_pregnant_wife", on)
+        _and((n_children >= 1) & pregnant, at.switch("deferral.child_and_pregnant_wife"))
     )
-
     grounds["deferral.single_father"] = Ground(
-        pop.single_father & (n_children >= 1) & _switch(law, "deferral.single_father", on)
+        _and(pop.single_father & (n_children >= 1), at.switch("deferral.single_father"))
     )
-    grounds["deferral.public_service"] = Ground(pop.public_service & _switch(law, "deferral.public_service", on))
-    grounds["deferral.elected"] = Ground(pop.elected & _switch(law, "deferral.elected", on))
+    grounds["deferral.public_service"] = Ground(_and(pop.public_service, at.switch("deferral.public_service")))
+    grounds["deferral.elected"] = Ground(_and(pop.elected, at.switch("deferral.elected")))
     return grounds
-
-
-PREGNANCY_MAX_DAYS = 42 * 7
-"""Not law: a pregnancy stated on the check date is assumed to have ended after 42 weeks. Used only
-when a check looks ahead (the timeline); the output warns that circumstances are assumed unchanged."""
 
 
 # --- 53-FZ Art. 24 p.2: study deferrals (a right) --------------------------------------------------
@@ -286,7 +362,21 @@ def _repeat_fn(level: str) -> Callable:
     return fn
 
 
-def study_deferrals(law, pop: Population, on: np.ndarray, explain: bool = False) -> dict[str, Ground]:
+def _mmdd(value) -> int:
+    mm, dd = str(value).split("-")
+    return int(mm) * 100 + int(dd)
+
+
+def _same_year(rows: Mask, a: np.ndarray, b: np.ndarray) -> Mask:
+    """Do days ``a`` and ``b`` fall in the same calendar year? Computed only on ``rows`` (few)."""
+    out = np.zeros(rows.shape, dtype=np.bool_)
+    idx = np.flatnonzero(rows)
+    if idx.size:
+        out[idx] = year_of(a[idx]) == year_of(b[idx])
+    return out
+
+
+def study_deferrals(at: At, pop: Population, explain: bool = False) -> dict[str, Ground]:
     """53-FZ Art. 24 p.2: deferral for full-time study at an accredited programme.
 
     'а': for school, SPO, bachelor, specialist (with no bachelor/specialist/master diploma), master
@@ -298,107 +388,101 @@ def study_deferrals(law, pop: Population, on: np.ndarray, explain: bool = False)
     The school deferral continues, once, to 1 October of the year of the final attestation for a
     graduate of 18 or more (2011 amendment).
     """
-    studying = pop.study_full_time & pop.study_accredited & (pop.study_start <= on) & (on <= pop.study_end)
+    on = at.on
+    level = pop.study_level
+    studying = (level != 0) & pop.study_full_time & pop.study_accredited
+    studying &= (pop.study_start <= on) & (on <= pop.study_end)
     grounds: dict[str, Ground] = {}
-    diploma_by = pop.diploma <= on  # (7, N)
+    school_diploma = pop.diploma[level_code("school") - 1]
+    bachelor_diploma = pop.diploma[level_code("bachelor") - 1]
 
-    def has(level: str) -> Mask:
-        return diploma_by[level_code(level) - 1]
+    # "only once, except ...": per level, the earlier deferrals that do not count (a table by level)
+    allowed = [at.mapped("deferral.study.repeat_allowed", _repeat_fn(lv), np.uint8, fill=0x7F) for lv in STUDY_LEVELS]
+    if all(np.ndim(a) == 0 for a in allowed):
+        table = np.array([0x7F, *[int(a) for a in allowed]], dtype=np.uint8)
+        blocked = (pop.deferrals_used & ~table[level]) != 0
+    else:
+        blocked = np.zeros(level.shape, dtype=np.bool_)
+        for code, a in enumerate(allowed, start=1):
+            blocked |= (level == code) & ((pop.deferrals_used & ~a.astype(np.uint8)) != 0)
+    eligible = studying & ~blocked
 
-    for level in STUDY_LEVELS:
-        code = level_code(level)
-        at_level = (pop.study_level == code) & studying
-        allowed = per_entry(law, "deferral.study.repeat_allowed", on, _repeat_fn(level), np.uint8, fill=0x7F)
-        not_used_up = (pop.deferrals_used & ~allowed) == 0
-        mask = at_level & not_used_up & _switch(law, f"deferral.study.{level}", on)
-        if level == "spo":
+    has_he = None
+    for lv in ("bachelor", "specialist", "master"):
+        h = pop.diploma[level_code(lv) - 1] <= on
+        has_he = h if has_he is None else (has_he | h)
+    for lv in STUDY_LEVELS:
+        mask = _and(eligible & (level == level_code(lv)), at.switch(f"deferral.study.{lv}"))
+        if lv == "spo":
             # before 39-FZ: only "если до поступления ... не получили среднего общего образования"
-            before_39fz = _switch(law, "deferral.study.spo_without_school_diploma", on)
-            mask &= ~(before_39fz & (pop.diploma[level_code("school") - 1] < pop.study_start))
-        elif level == "preparatory":
+            before = at.switch("deferral.study.spo_without_school_diploma")
+            mask = mask & ~_and(school_diploma < pop.study_start, before)
+        elif lv == "preparatory":
             # "впервые ... непосредственно по окончании" school: enrolled in the year of the school diploma
-            school_year = year_of(pop.diploma[level_code("school") - 1])
-            mask &= has("school") & (year_of(pop.study_start) == school_year)
-        elif level in ("bachelor", "specialist"):
-            mask &= ~(has("bachelor") | has("specialist") | has("master"))
-        elif level == "master":
-            bachelor_year = year_of(pop.diploma[level_code("bachelor") - 1])
-            same_year = has("bachelor") & (year_of(pop.study_start) == bachelor_year)
-            mask &= ~(has("specialist") | has("master")) & same_year
-        grounds[f"deferral.study.{level}"] = Ground(mask, pop.study_end if explain else None)
+            mask = _same_year(mask & (school_diploma <= on), pop.study_start, school_diploma)
+        elif lv in ("bachelor", "specialist"):
+            mask = mask & ~has_he
+        elif lv == "master":
+            no_higher = (pop.diploma[level_code("specialist") - 1] > on) & (pop.diploma[level_code("master") - 1] > on)
+            mask = _same_year(mask & no_higher & (bachelor_diploma <= on), pop.study_start, bachelor_diploma)
+        grounds[f"deferral.study.{lv}"] = Ground(mask, pop.study_end if explain else None)
 
     # school graduate of 18+: once more, until 1 October of the year of the final attestation
-    school_diploma = pop.diploma[level_code("school") - 1]
-    until_mmdd = per_entry(law, "deferral.study.school_graduate_until", on, _mmdd, np.int32, fill=0)
-    on_key = date_key(on)
-    graduate = (
-        (school_diploma <= on)
-        & (year_of(school_diploma) == on_key // 10000)
-        & (on_key % 10000 < until_mmdd)
-        & _reached(law, pop.birth_key, 18, on)
-        & _switch(law, "deferral.study.school", on)
+    until_mmdd = at.mapped("deferral.study.school_graduate_until", _mmdd, np.int32, fill=0)
+    jan1 = at.memo("jan1", lambda: from_key(at.key // 10000 * 10000 + 101))
+    in_window = (at.key % 10000) < until_mmdd  # before 1 October of the current year
+    graduate = _and(
+        (school_diploma <= on) & (school_diploma >= jan1) & at.reached(pop.birth_key, 18),
+        in_window if np.ndim(in_window) else bool(in_window),
     )
+    graduate = _and(graduate, at.switch("deferral.study.school"))
     g = grounds["deferral.study.school"]
     if explain:
-        grad_until = (on_key // 10000 * 10000 + until_mmdd).astype(np.int32)
-        g.until = np.where(graduate & ~g.mask, _key_to_day_minus1(grad_until), g.until).astype(np.int32)
+        grad_until = (from_key(at.key // 10000 * 10000 + until_mmdd) - 1).astype(np.int32)
+        g.until = np.where(graduate & ~g.mask, grad_until, g.until).astype(np.int32)
     g.mask = g.mask | graduate
     return grounds
-
-
-def _mmdd(value) -> int:
-    mm, dd = str(value).split("-")
-    return int(mm) * 100 + int(dd)
-
-
-def _key_to_day_minus1(key: np.ndarray) -> np.ndarray:
-    return (from_key(key) - 1).astype(np.int32)
 
 
 # --- Указ No. 83 of 02.03.2022, ПП No. 490: the IT deferral ---------------------------------------
 
 
-def it_deferral(law, pop: Population, on: np.ndarray, explain: bool = False) -> dict[str, Ground]:
+def it_deferral(at: At, pop: Population, explain: bool = False) -> dict[str, Ground]:
     """Deferral for IT workers (Указ 83, ПП 490 Rules p.2; ПП 1515 from 2025-12-02).
 
     He works under a labour contract, full time, at an accredited IT organisation; has higher
     education in a listed specialty; has worked there at least 11 months (334 days from 2025-12-02)
-    before the call-up, or signed his contract within a year of graduating; aged 18 to the IT age
-    limit (27, 30 from 2024-01-01). The employer's listing is assumed (the output says so).
+    by the start of the call-up, or signed his contract within a year of graduating; aged 18 to the
+    IT age limit (27, 30 from 2024-01-01). The employer's listing is assumed (the output says so).
     """
+    enabled = at.switch("deferral.it.enabled")
     base = pop.it_accredited & pop.it_full_time & pop.it_listed
-    tenure_cut = per_entry(law, "deferral.it.min_tenure", on, _duration_id, np.int64, fill=0)
-    min_start = _tenure_threshold(law, callup_reference_day(law, on), tenure_cut)
-    tenure_ok = pop.it_contract_start <= min_start
-    grace = law.entry_at("deferral.it.graduate_grace", int(on.flat[0]))
-    grace_ok = _on_rows(
-        base & (pop.it_graduated < NEVER),
-        pop.it_graduated,
-        lambda d: add_duration(d, grace.value if grace else "P1Y"),
-    )
-    grace_ok = (pop.it_graduated < NEVER) & (pop.it_contract_start <= grace_ok) & (pop.it_contract_start <= on)
-    age_max = law.values_at("deferral.it.age_max", on, fill=0)
-    in_age = _reached(law, pop.birth_key, 18, on) & ~_reached(law, pop.birth_key, age_max, on)
-    mask = base & (tenure_ok | grace_ok) & in_age & _switch(law, "deferral.it.enabled", on)
-    return {"deferral.it": Ground(mask)}
+    if np.ndim(enabled) == 0 and not enabled:
+        return {"deferral.it": Ground(np.zeros(base.shape, dtype=np.bool_))}
+    min_start = at.memo("it_min_start", lambda: _tenure_threshold(at))
+    candidates = base & (pop.it_contract_start <= at.on)
+    idx = np.flatnonzero(candidates)
+    ok = np.zeros(base.shape, dtype=np.bool_)
+    if idx.size:
+        start = pop.it_contract_start[idx]
+        graduated = pop.it_graduated[idx]
+        grace = at.law.entry_at("deferral.it.graduate_grace", int(np.min(at.days)))
+        in_grace = (graduated < NEVER) & (start <= add_duration(graduated, grace.value if grace else "P1Y"))
+        ok[idx] = (start <= _pick(min_start, idx)) | in_grace
+    age_max = at.value("deferral.it.age_max", fill=0)
+    in_age = at.reached(pop.birth_key, 18) & ~at.reached(pop.birth_key, age_max)
+    return {"deferral.it": Ground(_and(ok & in_age, enabled))}
 
 
-_DURATIONS: list[str] = []
-
-
-def _duration_id(value) -> int:
-    if value not in _DURATIONS:
-        _DURATIONS.append(value)
-    return _DURATIONS.index(value)
-
-
-def _tenure_threshold(law, on: np.ndarray, duration_ids: np.ndarray) -> np.ndarray:
-    """The latest contract start that gives the minimum tenure on each day ``on``."""
-    out = np.empty(np.shape(on), dtype=np.int32)
-    for i in np.unique(duration_ids):
-        sel = duration_ids == i
-        out[sel] = add_duration(np.asarray(on)[sel], _DURATIONS[int(i)], sign=-1)
-    return out
+def _tenure_threshold(at: At):
+    """The latest contract start that gives the minimum tenure by the start of the call-up."""
+    reference = callup_reference_day(at.law, at.days)
+    out = np.empty(reference.shape, dtype=np.int32)
+    durations = [at.law.entry_at("deferral.it.min_tenure", int(d)) for d in at.days]
+    for i, (ref, entry) in enumerate(zip(reference, durations, strict=True)):
+        # before the deferral existed nobody has enough tenure
+        out[i] = add_duration(np.int32(ref), entry.value, sign=-1) if entry else -NEVER
+    return at._s(out)
 
 
 # --- putting it together ---------------------------------------------------------------------------
@@ -406,11 +490,11 @@ def _tenure_threshold(law, on: np.ndarray, duration_ids: np.ndarray) -> np.ndarr
 GROUP_RULES = (liability, exemptions, not_subject, family_and_health_deferrals, study_deferrals, it_deferral)
 
 
-def grounds(law, pop: Population, on: np.ndarray, explain: bool = False) -> dict[str, Ground]:
-    """Every ground of the vocabulary, evaluated on ``on``."""
+def grounds(at: At, pop: Population, explain: bool = False) -> dict[str, Ground]:
+    """Every ground of the vocabulary, evaluated on the day(s) of ``at``."""
     out: dict[str, Ground] = {}
     for rule in GROUP_RULES:
-        out.update(rule(law, pop, on, explain))
+        out.update(rule(at, pop, explain))
     return out
 
 
@@ -421,13 +505,81 @@ def _waivable_fn(vocab: Vocabulary) -> Callable:
     return fn
 
 
-@lru_cache(maxsize=4)
-def _waivable_for(vocab: Vocabulary) -> Callable:
-    return _waivable_fn(vocab)
+_WAIVABLE_FNS: dict[int, Callable] = {}
 
 
-def evaluate(law, pop: Population, on: np.ndarray, explain: bool = False) -> Evaluation:
-    """Status and reasons for every row on ``on`` (shape (1,) or (N,), int32 day numbers).
+@cache
+def _kinds(vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
+    """The codes of each kind, in vocabulary order."""
+    return {k: tuple(r.code for r in vocab.reasons if r.kind == k) for k in KINDS}
+
+
+def _pack(masks: list[Mask], n: int) -> np.ndarray:
+    """Bool masks (in vocabulary order) -> one uint64 per row, bit i = mask i. Eight masks are summed
+    into a byte with multiplies by powers of two (vectorised), then the bytes are laid side by side."""
+    wide = np.zeros((n, 8), dtype=np.uint8)
+    for byte in range((len(masks) + 7) // 8):
+        group = masks[8 * byte : 8 * byte + 8]
+        acc = group[0].view(np.uint8).copy()
+        for j, m in enumerate(group[1:], start=1):
+            acc += m.view(np.uint8) * np.uint8(1 << j)
+        wide[:, byte] = acc
+    return wide.view("<u8").reshape(n)
+
+
+def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) -> Evaluation:
+    found = grounds(at, pop, explain)
+    if len(found) != len(vocab.codes) or set(found) != set(vocab.codes):
+        raise RuntimeError(f"rules and vocabulary disagree on {sorted(set(found) ^ set(vocab.codes))}")
+    n = len(pop)
+    codes = vocab.codes
+    masks = {}
+    for c in codes:
+        m = found[c].mask
+        masks[c] = m if m.shape == (n,) else np.broadcast_to(m, (n,)).copy()
+    kinds = _kinds(vocab)
+
+    # a waived right (53-FZ Art. 22 p.2.1) is dropped: only rows that waived anything are touched
+    allowed = at.switch("waiver.allowed")
+    fn = _WAIVABLE_FNS.setdefault(id(vocab), _waivable_fn(vocab))
+    waivable = at.mapped("waiver.waivable", fn, np.uint64, fill=0)
+    waivers = np.flatnonzero(pop.waived)
+    if waivers.size and (np.ndim(allowed) or allowed):
+        effective = (
+            pop.waived[waivers] & np.where(allowed, waivable, np.uint64(0))[waivers if np.ndim(allowed) else ...]
+        )
+        for c in codes:
+            bit = vocab.bit(c)
+            dropped = (effective & bit) != 0
+            if dropped.any():
+                m = masks[c].copy()  # never write into a population column
+                m[waivers[dropped]] = False
+                masks[c] = m
+
+    def any_of(kind: str) -> Mask:
+        out = None
+        for c in kinds[kind]:
+            out = masks[c] if out is None else (out | masks[c])
+        return out if out is not None else np.zeros(n, dtype=np.bool_)
+
+    # when he is outside call-up, deferrals and "not subject" cannot matter; exemptions still do
+    out_of_scope = any_of("not_liable")
+    in_scope = ~out_of_scope
+    for c in kinds["deferral"] + kinds["not_subject"]:
+        masks[c] = masks[c] & in_scope
+    reasons = _pack([masks[c] for c in codes], n)
+
+    # the strongest kind of ground decides the status (codes 0..4, see callup.law.reasons)
+    status = np.zeros(n, dtype=np.int8)
+    for kind in ("deferral", "not_subject", "exempt", "not_liable"):
+        present = out_of_scope if kind == "not_liable" else any_of(kind)
+        np.maximum(status, present.view(np.int8) * np.int8(KIND_STATUS[kind]), out=status)
+    until = {c: np.broadcast_to(g.until, (n,)) for c, g in found.items() if g.until is not None} if explain else {}
+    return Evaluation(status, reasons, until)
+
+
+def evaluate(law, pop: Population, on, explain: bool = False, chunk: int = CHUNK_ROWS) -> Evaluation:
+    """Status and reasons for every row on ``on`` (one day for all rows, or one day per row).
 
     A right he has waived (53-FZ Art. 22 p.2.1, from 2019-09-01) is dropped from his reasons. When a
     not-liable ground holds, deferrals and "not subject" grounds are not reported (they cannot matter
@@ -435,35 +587,18 @@ def evaluate(law, pop: Population, on: np.ndarray, explain: bool = False) -> Eva
     his return from abroad).
     """
     vocab = vocabulary()
-    on = np.asarray(on, dtype=np.int32)
-    found = grounds(law, pop, on, explain)
+    at = at_for(law, on)
     n = len(pop)
-    codes = vocab.codes
-    if set(found) != set(codes):
-        missing = set(codes) ^ set(found)
-        raise RuntimeError(f"rules and vocabulary disagree on: {sorted(missing)}")
-    stacked = np.empty((len(codes), n), dtype=np.bool_)
-    for i, code in enumerate(codes):
-        stacked[i] = found[code].mask
-    packed = np.packbits(stacked, axis=0, bitorder="little")  # (ceil(R/8), N) uint8
-    wide = np.zeros((n, 8), dtype=np.uint8)
-    wide[:, : packed.shape[0]] = packed.T
-    reasons = wide.view("<u8").reshape(n)
-
-    allowed = law.values_at("waiver.allowed", on, dtype=np.bool_, fill=False)
-    waivable = per_entry(law, "waiver.waivable", on, _waivable_for(vocab), np.uint64, fill=0)
-    drop = pop.waived & np.where(allowed, waivable, np.uint64(0))
-    reasons = reasons & ~drop
-
-    not_liable = vocab.kind_mask("not_liable")
-    out_of_scope = (reasons & not_liable) != 0
-    lasting = not_liable | vocab.kind_mask("exempt")
-    reasons = np.where(out_of_scope, reasons & lasting, reasons)
-
-    status = np.full(n, LIABLE, dtype=np.int8)
-    for kind in ("deferral", "not_subject", "exempt", "not_liable"):
-        status = np.where((reasons & vocab.kind_mask(kind)) != 0, np.int8(KIND_STATUS[kind]), status)
-    assert max(KIND_STATUS.values()) == NOT_LIABLE
-
-    until = {c: np.broadcast_to(g.until, (n,)) for c, g in found.items() if g.until is not None} if explain else {}
-    return Evaluation(status.astype(np.int8), reasons, until)
+    if not at.scalar or n <= chunk:
+        return _evaluate_rows(at, pop, vocab, explain)
+    status = np.empty(n, dtype=np.int8)
+    reasons = np.empty(n, dtype=np.uint64)
+    until: dict[str, np.ndarray] = {}
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        part = _evaluate_rows(at, pop.slice(start, stop), vocab, explain)
+        status[start:stop] = part.status
+        reasons[start:stop] = part.reasons
+        for code, u in part.until.items():
+            until.setdefault(code, np.empty(n, dtype=np.int32))[start:stop] = u
+    return Evaluation(status, reasons, until)
