@@ -24,6 +24,7 @@ import cProfile  # noqa: E402
 import datetime as dt  # noqa: E402
 import gc  # noqa: E402
 import hashlib  # noqa: E402
+import inspect  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
@@ -83,10 +84,11 @@ def reset_peak() -> bool:
         return False
 
 
-def current_rss_mib() -> float:
+def current_rss_mib(field: str = "VmRSS") -> float:
+    """VmRSS (now) or VmHWM (peak since start or the last reset_peak) from /proc/self/status."""
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -136,20 +138,69 @@ def machine_info() -> dict:
         "platform": platform.platform(),
         "threads_env": {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
         "when": dt.datetime.now().isoformat(timespec="seconds"),
+        "loadavg_start": os.getloadavg(),
+        "git": git_state(),
     }
 
 
-def pin_one_core() -> int | None:
-    """Pin this process to one CPU (the last one), so 'one core' is literal. Returns the CPU."""
+def git_state() -> dict:
+    """The commit measured, and whether src/ had uncommitted changes (then the commit is not the code)."""
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "src")
+    untracked = git("status", "--porcelain", "--untracked-files=all", "--", "src").splitlines()
+    diff = git("diff", "HEAD", "--", "src")
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") or None,
+        "src_dirty": bool(dirty),
+        "src_diff_digest": hashlib.blake2b(diff.encode(), digest_size=8).hexdigest() if dirty else None,
+        "src_untracked_files": sum(1 for line in untracked if line.startswith("??")),
+    }
+
+
+_PINNED: list[int] = []
+
+
+def _idlest_cpu(cpus: set[int], wait: float = 0.3) -> int:
+    """The CPU of ``cpus`` with the most idle time over ``wait`` seconds (from /proc/stat)."""
+
+    def idle() -> dict[int, int]:
+        out = {}
+        for line in Path("/proc/stat").read_text().splitlines():
+            name, *vals = line.split()
+            if name.startswith("cpu") and name != "cpu" and int(name[3:]) in cpus:
+                out[int(name[3:])] = int(vals[3]) + int(vals[4])  # idle + iowait
+        return out
+
     try:
-        cpu = max(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-        return cpu
+        a = idle()
+        time.sleep(wait)
+        b = idle()
+        return max(cpus, key=lambda c: b.get(c, 0) - a.get(c, 0))
+    except (OSError, ValueError):
+        return max(cpus)
+
+
+def pin_one_core() -> int | None:
+    """Pin this process to one CPU, so 'one core' is literal: the idlest one at the first call (the
+    machine may be shared), the same one afterwards. Returns the CPU."""
+    try:
+        if not _PINNED:
+            _PINNED.append(_idlest_cpu(os.sched_getaffinity(0)))
+        os.sched_setaffinity(0, {_PINNED[0]})
+        return _PINNED[0]
     except (AttributeError, OSError):
         return None
 
 
 # --- 1. the CLI as a process -----------------------------------------------------------------------
+
+_CLI_OUTPUT: dict[str, dict] = {}  # example -> the CLI's JSON, to cross-check the in-process result
 
 
 def bench_cli(runs: int) -> dict:
@@ -210,6 +261,7 @@ def bench_cli(runs: int) -> dict:
     )
     imp, first_check, second_check = (float(x) for x in first.stdout.split())
     s = summary(times)
+    _CLI_OUTPUT["student-bachelor.yaml"] = json.loads(reference)
     return {
         "command": "callup " + " ".join(CLI_ARGS),
         "warmup_s": warm_t,
@@ -236,6 +288,11 @@ def bench_check_inproc(calls: int) -> dict:
         reference = check(sit)  # first call in this process for this situation (caches warm after)
         first_ms = (time.perf_counter() - t0) * 1e3
         ref_json = json.dumps(reference, sort_keys=True, ensure_ascii=False)
+        cli_same = None
+        if name in _CLI_OUTPUT:  # the CLI ran the same file on the same date (the file's date)
+            cli_same = json.loads(json.dumps(reference, ensure_ascii=False)) == _CLI_OUTPUT[name]
+            if not cli_same:
+                raise RuntimeError(f"{name}: check() in process differs from the CLI's --json output")
         # correctness: identical results across calls, with and without an explicit law
         for i in range(50):
             r = check(sit, law=law) if i % 2 else check(sit)
@@ -256,6 +313,7 @@ def bench_check_inproc(calls: int) -> dict:
             "status": reference["status"],
             "reasons": [r["code"] for r in reference["reasons"]],
             "timeline_campaigns": len(reference["timeline"]),
+            "same_as_cli": cli_same,
             "first_call_ms": first_ms,
             "median_ms": statistics.median(ms),
             "p90_ms": percentile(ms, 90),
@@ -266,8 +324,12 @@ def bench_check_inproc(calls: int) -> dict:
     med = statistics.median(all_ms)
     return {
         "examples": per_example,
-        "all": {"median_ms": med, "p90_ms": percentile(all_ms, 90), "p99_ms": percentile(all_ms, 99),
-                "calls": len(all_ms)},
+        "all": {
+            "median_ms": med,
+            "p90_ms": percentile(all_ms, 90),
+            "p99_ms": percentile(all_ms, 99),
+            "calls": len(all_ms),
+        },
         "target_ms": TARGET_CHECK_MS,
         "meets_target": med <= TARGET_CHECK_MS,
     }
@@ -323,8 +385,9 @@ def synthetic_population(n: int, seed: int = SEED, n_children: int = 3) -> colum
     level = rng.choice(7, size=n, p=[0.08, 0.22, 0.35, 0.12, 0.10, 0.08, 0.05]).astype(np.int8) + 1
     years = np.array([0, 1, 3, 4, 5, 2, 3, 1], dtype=np.int64)  # by level code
     start_year = rng.integers(2016, 2025, size=n)
-    start = (np.array([_days(f"{y}-09-01") for y in range(2016, 2025)], dtype=np.int64)[start_year - 2016]
-             + rng.integers(-20, 30, size=n))
+    start = np.array([_days(f"{y}-09-01") for y in range(2016, 2025)], dtype=np.int64)[
+        start_year - 2016
+    ] + rng.integers(-20, 30, size=n)
     end = start + 365 * years[level] - 63  # ~ end of June of the last year
     pop.study_level = np.where(studying, level, 0).astype(np.int8)
     pop.study_full_time = studying & ~share(0.15)
@@ -391,41 +454,95 @@ def synthetic_population(n: int, seed: int = SEED, n_children: int = 3) -> colum
     return pop
 
 
-def _evaluate_chunked(law, pop, on, chunk: int) -> tuple[np.ndarray, np.ndarray]:
+def _evaluate_has_chunk() -> bool:
+    """Does ``rules.evaluate`` chunk by itself (a ``chunk=`` parameter)?"""
+    return "chunk" in inspect.signature(rules.evaluate).parameters
+
+
+def _evaluate(law, pop, on, chunk: int | None = None):
+    """``rules.evaluate`` with its own chunking set to ``chunk`` rows (None: its default; len(pop):
+    no chunking). Without a ``chunk`` parameter, chunks are made here with ``pop.slice``."""
+    if _evaluate_has_chunk():
+        if chunk is None:
+            return rules.evaluate(law, pop, on)
+        return rules.evaluate(law, pop, on, chunk=max(1, chunk))
+    if chunk is None or chunk >= len(pop):
+        return rules.evaluate(law, pop, on)
+    return _evaluate_chunked(law, pop, on, chunk)
+
+
+def _evaluate_chunked(law, pop, on, chunk: int) -> rules.Evaluation:
+    """Chunks made outside evaluate: ``pop.slice`` views of ``chunk`` rows each."""
     n = len(pop)
     status = np.empty(n, dtype=np.int8)
     reasons = np.empty(n, dtype=np.uint64)
+    kw = {"chunk": chunk} if _evaluate_has_chunk() else {}
     for i in range(0, n, chunk):
-        ev = rules.evaluate(law, pop.slice(i, min(i + chunk, n)), on)
+        ev = rules.evaluate(law, pop.slice(i, min(i + chunk, n)), on, **kw)
         status[i : i + chunk] = ev.status
         reasons[i : i + chunk] = ev.reasons
-    return status, reasons
+    return rules.Evaluation(status, reasons)
 
 
-def _time_groups(law, pop, on, runs: int) -> dict:
+def _call_group(rule, law, pop, on):
+    """A group rule called directly, under either signature: (law, pop, on, explain) or, once the
+    law is looked up per date, (at, pop, explain)."""
+    first = next(iter(inspect.signature(rule).parameters))
+    if first == "at":
+        at = rules.at_for(law, on) if hasattr(rules, "at_for") else rules.At(law, on)
+        return rule(at, pop, False)
+    return rule(law, pop, on, False)
+
+
+def _time_groups(law, pop, on, runs: int, ref_digest: str, chunk: int | None = None) -> dict:
     """Each group rule called directly, and the combining step of evaluate() on their output.
 
-    The combining step is timed by running the real ``evaluate`` with ``rules.grounds`` replaced by
-    a function that returns the grounds computed beforehand, so no copy of the code is timed.
+    With ``chunk``, every group is called on ``pop.slice`` chunks of that many rows and the times are
+    summed (that is how evaluate itself runs when it chunks). The combining step is timed by running
+    the real ``evaluate`` (with the same chunking) with ``rules.grounds`` replaced by a function that
+    returns the grounds computed beforehand for the rows it is given; its output must equal the
+    reference, so what is timed is the real combining code on the real grounds.
     """
+    n = len(pop)
+    size = chunk or n
+    bounds = [(i, min(i + size, n)) for i in range(0, n, size)]
     out: dict[str, list[float]] = {}
     found: dict = {}
     for _ in range(runs):
         found = {}
         for rule in rules.GROUP_RULES:
             gc.collect()
-            t0 = time.perf_counter()
-            g = rule(law, pop, on, False)
-            out.setdefault(rule.__name__, []).append(time.perf_counter() - t0)
-            found.update(g)
+            total = 0.0
+            parts = []
+            for a, b in bounds:
+                part = pop if (a, b) == (0, n) else pop.slice(a, b)
+                t0 = time.perf_counter()
+                g = _call_group(rule, law, part, on)
+                total += time.perf_counter() - t0
+                parts.append(g)
+            out.setdefault(rule.__name__, []).append(total)
+            for code in parts[0]:
+                masks = [np.broadcast_to(p[code].mask, (b - a,)) for p, (a, b) in zip(parts, bounds, strict=True)]
+                found[code] = masks[0] if len(masks) == 1 else np.concatenate(masks)
+    base = pop.birth.__array_interface__["data"][0]
+    step = pop.birth.strides[0]
+
+    def precomputed(*args, **kwargs):
+        part = next(a for a in args if isinstance(a, columns.Population))
+        off = (part.birth.__array_interface__["data"][0] - base) // step
+        return {c: rules.Ground(m[off : off + len(part)]) for c, m in found.items()}
+
     original = rules.grounds
-    rules.grounds = lambda *a, **k: found
+    rules.grounds = precomputed
     try:
         for _ in range(runs):
             gc.collect()
             t0 = time.perf_counter()
-            rules.evaluate(law, pop, on)
+            ev = _evaluate(law, pop, on, chunk if chunk else n)
             out.setdefault("combine (evaluate minus grounds)", []).append(time.perf_counter() - t0)
+            if digest(ev.status, ev.reasons) != ref_digest:
+                raise RuntimeError("combining step on precomputed grounds differs from the full evaluation")
+            del ev
     finally:
         rules.grounds = original
     return {k: summary(v) for k, v in out.items()}
@@ -464,67 +581,158 @@ def bench_rules(n: int, runs: int, chunk_runs: int, chunk_pows: list[int]) -> di
     res["sample_rows_checked"] = int(sample.size)
     res["result_digest"] = ref_digest
 
-    # --- full evaluation, fresh call each run ---
-    times = []
-    peak_reset = reset_peak()
-    rss0 = current_rss_mib()
-    for _ in range(runs):
-        gc.collect()
-        t0 = time.perf_counter()
-        ev = rules.evaluate(law, pop, on)
-        times.append(time.perf_counter() - t0)
-        c = np.bincount(ev.status, minlength=len(STATUS_NAMES))
-        if not np.array_equal(c, counts) or digest(ev.status, ev.reasons) != ref_digest:
-            raise RuntimeError("status counts or reasons changed between runs")
-        del ev
-    s = summary(times)
-    res["full"] = {
-        "s": s,
-        "rows_per_s_median": n / s["median"],
-        "rows_per_s_best": n / s["min"],
-        "peak_rss_mib": maxrss_mib(),
-        "peak_extra_mib": maxrss_mib() - rss0 if peak_reset else None,
-        "peak_is_cumulative": not peak_reset,
-    }
+    def timed(chunk: int | None, k: int) -> dict:
+        ts = []
+        for _ in range(k):
+            gc.collect()
+            t0 = time.perf_counter()
+            ev = _evaluate(law, pop, on, chunk)
+            ts.append(time.perf_counter() - t0)
+            c = np.bincount(ev.status, minlength=len(STATUS_NAMES))
+            if not np.array_equal(c, counts) or digest(ev.status, ev.reasons) != ref_digest:
+                raise RuntimeError(f"chunk {chunk}: status counts or reasons differ from the reference")
+            del ev
+        s = summary(ts)
+        return {"s": s, "rows_per_s_median": n / s["median"], "rows_per_s_best": n / s["min"]}
+
+    # --- evaluate(law, pop, on) as a caller writes it, fresh call each run ---
+    internal = _evaluate_has_chunk()
+    res["evaluate_chunks_internally"] = internal
+    res["evaluate_default_chunk"] = getattr(rules, "CHUNK_ROWS", None) if internal else None
+    res["full"] = timed(None, runs)
+    # ... and without any chunking, if evaluate chunks by default
+    if internal:
+        res["unchunked"] = timed(n, max(2, runs // 2 + 1))
     res["target_rows_per_s"] = TARGET_ROWS_PER_S
 
-    # --- where the time goes ---
-    res["groups"] = _time_groups(law, pop, on, max(1, runs // 2 + 1))
+    # --- where the time goes: each group on the whole population (and per default chunk) ---
+    group_runs = max(1, runs // 2 + 1)
+    res["groups"] = _time_groups(law, pop, on, group_runs, ref_digest)
+    if internal and res["evaluate_default_chunk"] and res["evaluate_default_chunk"] < n:
+        res["groups_per_chunk"] = _time_groups(law, pop, on, group_runs, ref_digest, res["evaluate_default_chunk"])
 
-    # --- chunked evaluation ---
+    # --- chunk-size sweep ---
     chunks = {}
     for p in chunk_pows:
         size = 1 << p
-        if size >= n:
-            continue
-        gc.collect()
-        reset_peak()
-        rss0 = current_rss_mib()
-        ts = []
-        for _ in range(chunk_runs):
-            t0 = time.perf_counter()
-            st, rs = _evaluate_chunked(law, pop, on, size)
-            ts.append(time.perf_counter() - t0)
-            if digest(st, rs) != ref_digest:
-                raise RuntimeError(f"chunk {size}: results differ from the full evaluation")
-            del st, rs
-        cs = summary(ts)
-        chunks[str(size)] = {
-            "s": cs,
-            "rows_per_s_median": n / cs["median"],
-            "peak_extra_mib": maxrss_mib() - rss0 if peak_reset else None,
-        }
+        if size < n:
+            chunks[str(size)] = timed(size, chunk_runs)
     res["chunked"] = chunks
+    res["chunked_by"] = "evaluate(..., chunk=size)" if internal else "pop.slice(i, i + size) outside evaluate"
     if chunks:
         best = min(chunks, key=lambda k: chunks[k]["s"]["median"])
         res["best_chunk"] = int(best)
         res["best_chunk_rows_per_s"] = chunks[best]["rows_per_s_median"]
-    best_rate = max([res["full"]["rows_per_s_median"]] + [c["rows_per_s_median"] for c in chunks.values()])
-    res["best_rows_per_s"] = best_rate
-    res["meets_target"] = best_rate >= TARGET_ROWS_PER_S
-    res["meets_target_unchunked"] = res["full"]["rows_per_s_median"] >= TARGET_ROWS_PER_S
+    rates = [res["full"]["rows_per_s_median"]] + [c["rows_per_s_median"] for c in chunks.values()]
+    res["best_rows_per_s"] = max(rates)
+    res["meets_target"] = res["full"]["rows_per_s_median"] >= TARGET_ROWS_PER_S
+    res["meets_target_best_chunk"] = res["best_rows_per_s"] >= TARGET_ROWS_PER_S
     res["peak_rss_process_mib"] = maxrss_mib()
+    # peak memory of one evaluation, each in a fresh process (this one's heap is warm and reused)
+    mem = {"default": _run_probe(n, -1)}
+    if internal:
+        mem["unchunked"] = _run_probe(n, 0)
+    if chunks and (not internal or res["best_chunk"] != res["evaluate_default_chunk"]):
+        mem["best_chunk"] = _run_probe(n, res["best_chunk"])
+    res["memory_fresh_process"] = mem
     return res, pop
+
+
+def bench_rules_sim(n: int, runs: int) -> dict:
+    """The rules over the simulation's own population: ``population.build_population`` sized to about
+    ``n`` rows (men aged 8-65 in 2019, sorted by birth, as a campaign step sees them). Rows outside
+    call-up age come in blocks, so whole chunks skip the deferral grounds."""
+    from callup.population.build import build_population
+
+    law = ru.law()
+    res: dict = {"pinned_cpu": pin_one_core()}
+    t0 = time.perf_counter()
+    probe = build_population(scale=0.001, seed=SEED)
+    sp = build_population(scale=min(1.0, 0.001 * n / len(probe.pop)), seed=SEED)
+    pop = sp.pop
+    res.update(rows=len(pop), scale=sp.scale, build_s=time.perf_counter() - t0, dates={})
+    rng = np.random.default_rng(SEED + 2)
+    for date in ("2019-10-15", "2024-10-15"):
+        on = np.array([_days(date)], dtype=np.int32)
+        ref = rules.evaluate(law, pop, on)
+        for i in rng.choice(len(pop), size=200, replace=False):
+            one = rules.evaluate(law, pop.take(np.array([i])), on)
+            if one.status[0] != ref.status[i] or one.reasons[0] != ref.reasons[i]:
+                raise RuntimeError(f"row {i}: one-row evaluation differs from the population evaluation")
+        ref_digest = digest(ref.status, ref.reasons)
+        ts = []
+        for _ in range(runs):
+            gc.collect()
+            t0 = time.perf_counter()
+            ev = rules.evaluate(law, pop, on)
+            ts.append(time.perf_counter() - t0)
+            if digest(ev.status, ev.reasons) != ref_digest:
+                raise RuntimeError("results differ between runs")
+            del ev
+        s = summary(ts)
+        counts = np.bincount(ref.status, minlength=len(STATUS_NAMES))
+        res["dates"][date] = {
+            "s": s,
+            "rows_per_s_median": len(pop) / s["median"],
+            "rows_per_s_best": len(pop) / s["min"],
+            "status_counts": {STATUS_NAMES[k]: int(c) for k, c in enumerate(counts)},
+            "meets_target": len(pop) / s["median"] >= TARGET_ROWS_PER_S,
+        }
+    return res
+
+
+def _malloc_trim() -> None:
+    """Give freed heap memory back to the OS (glibc), so the next peak is the evaluation's own."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def memory_probe(n: int, chunk: int) -> dict:
+    """Run in a fresh process: build the population, then one evaluate: as called by default
+    (chunk < 0), unchunked (chunk == 0) or in chunks of ``chunk`` rows."""
+    pin_one_core()
+    law = ru.law()
+    on = np.array([_days(EVAL_DATE)], dtype=np.int32)
+    rules.evaluate(law, columns.empty(1), on)  # imports, parameter tables
+    base = current_rss_mib()
+    pop = synthetic_population(n)
+    gc.collect()
+    _malloc_trim()
+    reset_ok = reset_peak()
+    before = current_rss_mib()
+    t0 = time.perf_counter()
+    _evaluate(law, pop, on, None if chunk < 0 else (chunk or n))
+    t = time.perf_counter() - t0
+    # VmHWM, not ru_maxrss: after fork+exec, ru_maxrss starts at the parent's peak (Linux keeps the
+    # old mm's high-water mark in signal->maxrss, which clear_refs does not reset)
+    peak = current_rss_mib("VmHWM")
+    return {
+        "rows": n,
+        "chunk": "default" if chunk < 0 else (chunk or "none"),
+        "rss_interpreter_mib": base,
+        "rss_with_population_mib": before,
+        "population_columns_mib": pop.nbytes / 2**20,
+        "peak_rss_mib": peak,
+        "evaluation_extra_mib": peak - before if reset_ok else None,
+        "extra_bytes_per_row": (peak - before) * 2**20 / n if reset_ok else None,
+        "first_call_s": t,
+        "peak_reset_ok": reset_ok,
+    }
+
+
+def _run_probe(n: int, chunk: int) -> dict:
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--memprobe", str(n), "--chunk", str(chunk)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def profile_rules(pop, top: int = 30) -> str:
@@ -550,66 +758,126 @@ def print_report(r: dict) -> None:
     m = r["machine"]
     print("=" * 78)
     print(f"callup benchmarks  ({'quick' if r['quick'] else 'full'} run, {m['when']})")
-    print(f"machine: {m['cpu_model']} (family/model {m['cpu_family_model']}, {m['cpu_mhz']} MHz), "
-          f"{m['cores_online']} cores online, {m['memory_gib']} GiB")
+    print(
+        f"machine: {m['cpu_model']} (family/model {m['cpu_family_model']}, {m['cpu_mhz']} MHz), "
+        f"{m['cores_online']} cores online, {m['memory_gib']} GiB"
+    )
     print(f"caches (cpu0): {', '.join(f'{k} {v}' for k, v in m['caches_cpu0'].items())}")
     print(f"Python {m['python']} ({m['python_impl']}), NumPy {m['numpy']}, {m['platform']}")
+    gs = m["git"]
+    dirty = f" + uncommitted src changes (diff {gs['src_diff_digest']})" if gs["src_dirty"] else ""
+    if gs.get("src_untracked_files"):
+        dirty += f" + {gs['src_untracked_files']} untracked files in src/"
+    loads = [m["loadavg_start"]] + [r[k]["loadavg_after"] for k in ("cli", "check", "rules") if k in r]
+    print(f"code: commit {gs['commit']}{dirty}; load average (1 min) {', '.join(f'{x[0]:.2f}' for x in loads)}")
     print("=" * 78)
 
     c = r.get("cli")
     if c:
         w = c["wall_s"]
         print(f"\n1. CLI process: {c['command']}")
-        print(f"   {w['n']} runs after 1 warm-up   median {w['median']:.3f} s   min {w['min']:.3f}   "
-              f"max {w['max']:.3f}   target <= {c['target_s']} s: {_ok(c['meets_target'])}")
+        print(
+            f"   {w['n']} runs after 1 warm-up   median {w['median']:.3f} s   min {w['min']:.3f}   "
+            f"max {w['max']:.3f}   target <= {c['target_s']} s: {_ok(c['meets_target'])}"
+        )
         for label, s in c["context_s"].items():
             print(f"   {label:40} median {s['median']:.3f} s")
         f = c["in_fresh_process_s"]
-        print(f"   in a fresh interpreter: imports {f['imports']:.3f} s, first check {f['first_check']:.3f} s, "
-              f"second check {f['second_check'] * 1e3:.2f} ms")
+        print(
+            f"   in a fresh interpreter: imports {f['imports']:.3f} s, first check {f['first_check']:.3f} s, "
+            f"second check {f['second_check'] * 1e3:.2f} ms"
+        )
 
     k = r.get("check")
     if k:
-        print("\n2. check(situation) in process (whole timeline), per call")
-        print(f"   {'example':28} {'status':10} {'campaigns':>9} {'first ms':>9} {'median ms':>10} {'p90 ms':>8} "
-              f"{'min ms':>7}")
+        print(f"\n2. check(situation) in process (whole timeline), per call, pinned to cpu {k['pinned_cpu']}")
+        print(
+            f"   {'example':28} {'status':10} {'campaigns':>9} {'first ms':>9} {'median ms':>10} {'p90 ms':>8} "
+            f"{'min ms':>7}"
+        )
         for name, e in k["examples"].items():
-            print(f"   {name:28} {e['status']:10} {e['timeline_campaigns']:>9} {e['first_call_ms']:>9.2f} "
-                  f"{e['median_ms']:>10.3f} {e['p90_ms']:>8.3f} {e['min_ms']:>7.3f}")
+            print(
+                f"   {name:28} {e['status']:10} {e['timeline_campaigns']:>9} {e['first_call_ms']:>9.2f} "
+                f"{e['median_ms']:>10.3f} {e['p90_ms']:>8.3f} {e['min_ms']:>7.3f}"
+            )
         a = k["all"]
-        print(f"   all {a['calls']} calls: median {a['median_ms']:.3f} ms, p90 {a['p90_ms']:.3f} ms, "
-              f"p99 {a['p99_ms']:.3f} ms   target <= {k['target_ms']} ms: {_ok(k['meets_target'])}")
+        print(
+            f"   all {a['calls']} calls: median {a['median_ms']:.3f} ms, p90 {a['p90_ms']:.3f} ms, "
+            f"p99 {a['p99_ms']:.3f} ms   target <= {k['target_ms']} ms: {_ok(k['meets_target'])}"
+        )
 
     q = r.get("rules")
     if q:
         n = q["rows"]
-        f = q["full"]
         print(f"\n3. rules.evaluate over {n:,} rows on {EVAL_DATE}, one core (pinned to cpu {q['pinned_cpu']})")
-        print(f"   population built in {q['build_s']:.1f} s, columns {q['population_mib']:.0f} MiB; "
-              f"correctness: {q['sample_rows_checked']} one-row evaluations match, identical across runs")
+        print(
+            f"   population built in {q['build_s']:.1f} s, columns {q['population_mib']:.0f} MiB; "
+            f"correctness: {q['sample_rows_checked']} one-row evaluations match, identical across runs"
+        )
         print("   status counts: " + ", ".join(f"{k} {v:,}" for k, v in q["status_counts"].items()))
-        s = f["s"]
-        print(f"   full evaluate ({s['n']} runs): median {s['median']:.3f} s  (min {s['min']:.3f}, "
-              f"max {s['max']:.3f})  -> {f['rows_per_s_median'] / 1e6:.1f} M rows/s median, "
-              f"{f['rows_per_s_best'] / 1e6:.1f} M best")
-        extra = f"{f['peak_extra_mib']:.0f} MiB above the population" if f["peak_extra_mib"] is not None else ""
-        print(f"   peak RSS (ru_maxrss) {f['peak_rss_mib']:.0f} MiB; {extra}")
-        print("   time per group (called directly):")
-        tot = sum(g["median"] for g in q["groups"].values())
-        for name, g in sorted(q["groups"].items(), key=lambda kv: -kv[1]["median"]):
-            print(f"     {name:36} median {g['median'] * 1e3:8.1f} ms  ({100 * g['median'] / tot:4.1f}%)  "
-                  f"range {g['min'] * 1e3:.1f}-{g['max'] * 1e3:.1f}")
-        print(f"     {'sum':36} median {tot * 1e3:8.1f} ms")
+
+        def line(label: str, f: dict) -> None:
+            s = f["s"]
+            print(
+                f"   {label:34} {s['n']} runs: median {s['median']:.3f} s (min {s['min']:.3f}, max {s['max']:.3f})"
+                f"  {f['rows_per_s_median'] / 1e6:6.1f} M rows/s median, {f['rows_per_s_best'] / 1e6:.1f} best"
+            )
+
+        default = (
+            f"evaluate(law, pop, on) [chunks of {q['evaluate_default_chunk']:,} inside]"
+            if q["evaluate_chunks_internally"]
+            else "evaluate(law, pop, on)"
+        )
+        line(default, q["full"])
+        if "unchunked" in q:
+            line("evaluate(..., chunk=N) [unchunked]", q["unchunked"])
+        print(f"   peak RSS of this process (ru_maxrss) {q['peak_rss_process_mib']:.0f} MiB")
+        for label, mp in q.get("memory_fresh_process", {}).items():
+            extra = (
+                f"+{mp['evaluation_extra_mib']:.0f} MiB for the evaluation ({mp['extra_bytes_per_row']:.0f} B/row)"
+                if mp["evaluation_extra_mib"] is not None
+                else "(peak reset not permitted)"
+            )
+            what = label if label != "best_chunk" else f"chunk {mp['chunk']:,}"
+            print(
+                f"   fresh process, {what:13}: peak {mp['peak_rss_mib']:.0f} MiB = with population "
+                f"{mp['rss_with_population_mib']:.0f} MiB {extra}; first call {mp['first_call_s']:.2f} s"
+            )
+        for key, title in (("groups", "whole population"), ("groups_per_chunk", "summed over default chunks")):
+            if key not in q:
+                continue
+            print(f"   time per group, called directly ({title}):")
+            tot = sum(g["median"] for g in q[key].values())
+            for name, g in sorted(q[key].items(), key=lambda kv: -kv[1]["median"]):
+                print(
+                    f"     {name:36} median {g['median'] * 1e3:8.1f} ms  ({100 * g['median'] / tot:4.1f}%)  "
+                    f"range {g['min'] * 1e3:.1f}-{g['max'] * 1e3:.1f}"
+                )
+            print(f"     {'sum':36} median {tot * 1e3:8.1f} ms  = {n / tot / 1e6:.1f} M rows/s")
         if q["chunked"]:
-            print("   chunked evaluate (pop.slice):")
+            print(f"   chunk-size sweep ({q['chunked_by']}):")
             for size, cch in q["chunked"].items():
-                cs = cch["s"]
-                pk = f"peak +{cch['peak_extra_mib']:.0f} MiB" if cch["peak_extra_mib"] is not None else ""
-                print(f"     chunk {int(size):>9,}  median {cs['median']:.3f} s (min {cs['min']:.3f}, max "
-                      f"{cs['max']:.3f})  {cch['rows_per_s_median'] / 1e6:6.1f} M rows/s  {pk}")
+                line(f"  chunk {int(size):>9,}", cch)
             print(f"   best chunk {q['best_chunk']:,} rows: {q['best_chunk_rows_per_s'] / 1e6:.1f} M rows/s")
-        print(f"   best rate {q['best_rows_per_s'] / 1e6:.1f} M rows/s; target >= "
-              f"{q['target_rows_per_s'] / 1e6:.0f} M rows/s: {_ok(q['meets_target'])}")
+        print(
+            f"   evaluate(law, pop, on): {q['full']['rows_per_s_median'] / 1e6:.1f} M rows/s; target >= "
+            f"{q['target_rows_per_s'] / 1e6:.0f} M rows/s: {_ok(q['meets_target'])} "
+            f"(best of all settings {q['best_rows_per_s'] / 1e6:.1f} M rows/s)"
+        )
+    q = r.get("rules_sim")
+    if q:
+        print(
+            f"\n3b. rules.evaluate over the simulation population: {q['rows']:,} rows (scale {q['scale']:.3f}, "
+            f"men aged 8-65 in 2019, sorted by birth), one core (cpu {q['pinned_cpu']}); built in {q['build_s']:.1f} s"
+        )
+        for date, d in q["dates"].items():
+            s = d["s"]
+            print(
+                f"   {date}: {s['n']} runs: median {s['median']:.3f} s (min {s['min']:.3f}, max {s['max']:.3f})  "
+                f"{d['rows_per_s_median'] / 1e6:.1f} M rows/s median; target >= "
+                f"{TARGET_ROWS_PER_S / 1e6:.0f} M: {_ok(d['meets_target'])}"
+            )
+            print("      status counts: " + ", ".join(f"{k} {v:,}" for k, v in d["status_counts"].items()))
     print()
 
 
@@ -619,8 +887,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"), help="JSON results path")
     ap.add_argument("--rows", type=int, default=None, help="override the population size")
     ap.add_argument("--profile", action="store_true", help="also print cProfile of check() and evaluate()")
-    ap.add_argument("--skip", default="", help="comma list of sections to skip: cli,check,rules")
+    ap.add_argument("--skip", default="", help="comma list of sections to skip: cli,check,rules,rules_sim")
+    ap.add_argument("--memprobe", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--chunk", type=int, default=-1, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.memprobe:
+        print(json.dumps(memory_probe(args.memprobe, args.chunk)))
+        return 0
     skip = set(filter(None, args.skip.split(",")))
     quick = args.quick
     n = args.rows or (1_000_000 if quick else 10_000_000)
@@ -629,9 +902,13 @@ def main(argv: list[str] | None = None) -> int:
     if "cli" not in skip:
         print("running 1. CLI ...", file=sys.stderr, flush=True)
         results["cli"] = bench_cli(runs=5 if quick else 10)
+        results["cli"]["loadavg_after"] = os.getloadavg()
     if "check" not in skip:
         print("running 2. in-process check ...", file=sys.stderr, flush=True)
+        cpu = pin_one_core()  # after the CLI runs: child processes would inherit the pinning
         results["check"] = bench_check_inproc(calls=500 if quick else 2000)
+        results["check"]["pinned_cpu"] = cpu
+        results["check"]["loadavg_after"] = os.getloadavg()
     pop = None
     if "rules" not in skip:
         print(f"running 3. rules over {n:,} rows ...", file=sys.stderr, flush=True)
@@ -641,6 +918,10 @@ def main(argv: list[str] | None = None) -> int:
             chunk_runs=2 if quick else 3,
             chunk_pows=[14, 15, 16, 17, 18, 20] if not quick else [14, 16, 18],
         )
+        results["rules"]["loadavg_after"] = os.getloadavg()
+    if "rules_sim" not in skip:
+        print(f"running 3b. rules over the simulation population (~{n:,} rows) ...", file=sys.stderr, flush=True)
+        results["rules_sim"] = bench_rules_sim(n, runs=3 if quick else 5)
     print_report(results)
     if args.profile:
         print("--- cProfile: check(student-bachelor) x500, by own time ---")

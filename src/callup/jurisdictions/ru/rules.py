@@ -40,9 +40,9 @@ from . import vocabulary
 from .calendar import callup_reference_day
 
 Mask = np.ndarray
-CHUNK_ROWS = 1 << 16
-"""Rows per chunk when one date is evaluated for a large population: every temporary then stays in the
-CPU cache, which is several times faster than whole-column passes (see bench/README.md)."""
+CHUNK_ROWS = 1 << 18
+"""Rows per chunk when one date is evaluated for a large population: bounds the temporaries (about
+160 MiB) while amortising the fixed cost of a call (measured best in bench/README.md)."""
 
 
 @dataclass
@@ -116,7 +116,10 @@ class At:
             if key not in self._memo:
                 self._memo[key] = age_threshold_key(self.on, age, self.feb29)
             return self._memo[key]
-        return age_threshold_key(on, age, self.feb29)
+        key = ("age_on", int(age), np.asarray(on).tobytes())
+        if key not in self._memo:
+            self._memo[key] = age_threshold_key(on, age, self.feb29)
+        return self._memo[key]
 
     def reached(self, birth_key: np.ndarray, age) -> Mask:
         """Has the man reached ``age`` full years on the day? One comparison per row."""
@@ -148,7 +151,7 @@ def at_for(law, on) -> At:
 def _and(mask: Mask, switch) -> Mask:
     """``mask & switch`` where the switch is usually one boolean for all rows (NumPy's bool-and with a
     broadcast scalar is unvectorised and ten times slower than a branch)."""
-    if np.ndim(switch) == 0:
+    if isinstance(switch, (bool, np.bool_)) or np.ndim(switch) == 0:
         return mask if switch else np.zeros(mask.shape, dtype=np.bool_)
     return mask & switch
 
@@ -301,14 +304,16 @@ def family_and_health_deferrals(at: At, pop: Population, explain: bool = False) 
     # and ends on the corresponding day of the last month (Civil Code Art. 191, 192 p.3).
     months = at.value("deferral.health_g_months")
     is_g = pop.health == health_code("G")
-    if np.ndim(months) == 0:
-        g_until = _on_rows(is_g, pop.health_date, lambda d: add_months(d, int(months)))
-    else:
-        idx = np.flatnonzero(is_g)
-        g_until = np.full(is_g.shape, NEVER, dtype=np.int32)
-        g_until[idx] = add_months(pop.health_date[idx], months[idx])
-    g = _and(is_g & (pop.health_date <= on) & (on <= g_until), at.switch("deferral.health_g"))
-    grounds["deferral.health_g"] = Ground(g, g_until if explain else None)
+
+    def g_ends(i: np.ndarray) -> np.ndarray:
+        return add_months(pop.health_date[i], months if np.ndim(months) == 0 else months[i])
+
+    def g_holds(i: np.ndarray) -> Mask:
+        day = _pick(on, i)
+        return (pop.health_date[i] <= day) & (day <= g_ends(i))
+
+    g = _and(_refine(is_g, g_holds), at.switch("deferral.health_g")) if is_g.any() else is_g
+    grounds["deferral.health_g"] = Ground(g, _on_rows(is_g, np.arange(is_g.size), g_ends) if explain else None)
 
     grounds["deferral.care"] = Ground(_and(pop.cares_for_relative, at.switch("deferral.care")))
     grounds["deferral.guardian"] = Ground(_and(pop.guardian, at.switch("deferral.guardian")))
@@ -317,12 +322,19 @@ def family_and_health_deferrals(at: At, pop: Population, explain: bool = False) 
     max_age = at.value("deferral.disabled_child_max_age")
     young_key = at.age_key(max_age)
     n_children = None
-    disabled_young = None
+    any_disabled = None
     for k in range(pop.child_birth_key.shape[0]):
         born = pop.child_birth_key[k] <= at.key
         n_children = born.view(np.int8) if n_children is None else n_children + born.view(np.int8)
-        dy = pop.child_disabled[k] & born & (pop.child_birth_key[k] > young_key)
-        disabled_young = dy if disabled_young is None else (disabled_young | dy)
+        any_disabled = pop.child_disabled[k] if any_disabled is None else (any_disabled | pop.child_disabled[k])
+
+    def disabled_under_age(i: np.ndarray) -> Mask:
+        keys = pop.child_birth_key[:, i]
+        day_key = _pick(at.key, i)
+        age_key = _pick(young_key, i) if np.ndim(young_key) else young_key
+        return (pop.child_disabled[:, i] & (keys <= day_key) & (keys > age_key)).any(axis=0)
+
+    disabled_young = _refine(any_disabled, disabled_under_age)
     grounds["deferral.two_children"] = Ground(
         _and(n_children >= at.value("deferral.min_children"), at.switch("deferral.two_children"))
     )
@@ -335,7 +347,9 @@ def family_and_health_deferrals(at: At, pop: Population, explain: bool = False) 
     grounds["deferral.disabled_child"] = g
 
     weeks = at.value("deferral.pregnancy_min_weeks")
-    pregnant = (pop.pregnancy_start <= on - 7 * weeks) & (pop.pregnancy_start > on - PREGNANCY_MAX_DAYS)
+    # (on - start) in [7 * weeks, PREGNANCY_MAX_DAYS), as one unsigned comparison
+    since = (np.asarray(on - 7 * weeks, dtype=np.int32) - pop.pregnancy_start).view(np.uint32)
+    pregnant = since < np.asarray(PREGNANCY_MAX_DAYS - 7 * weeks, dtype=np.uint32)
     grounds["deferral.child_and_pregnant_wife"] = Ground(
         _and((n_children >= 1) & pregnant, at.switch("deferral.child_and_pregnant_wife"))
     )
@@ -365,6 +379,15 @@ def _repeat_fn(level: str) -> Callable:
 def _mmdd(value) -> int:
     mm, dd = str(value).split("-")
     return int(mm) * 100 + int(dd)
+
+
+def _refine(mask: Mask, keep: Callable[[np.ndarray], Mask]) -> Mask:
+    """``mask`` narrowed by a condition computed only on its own rows (usually a small share)."""
+    idx = np.flatnonzero(mask)
+    out = np.zeros(mask.shape, dtype=np.bool_)
+    if idx.size:
+        out[idx[keep(idx)]] = True
+    return out
 
 
 def _same_year(rows: Mask, a: np.ndarray, b: np.ndarray) -> Mask:
@@ -397,42 +420,68 @@ def study_deferrals(at: At, pop: Population, explain: bool = False) -> dict[str,
     bachelor_diploma = pop.diploma[level_code("bachelor") - 1]
 
     # "only once, except ...": per level, the earlier deferrals that do not count (a table by level)
-    allowed = [at.mapped("deferral.study.repeat_allowed", _repeat_fn(lv), np.uint8, fill=0x7F) for lv in STUDY_LEVELS]
+    allowed = at.memo(
+        "repeat_allowed",
+        lambda: [
+            at.mapped("deferral.study.repeat_allowed", _repeat_fn(lv), np.uint8, fill=0x7F) for lv in STUDY_LEVELS
+        ],
+    )
     if all(np.ndim(a) == 0 for a in allowed):
-        table = np.array([0x7F, *[int(a) for a in allowed]], dtype=np.uint8)
-        blocked = (pop.deferrals_used & ~table[level]) != 0
+        table = at.memo("repeat_table", lambda: ~np.array([0x7F, *[int(a) for a in allowed]], dtype=np.uint8))
+        blocked = (pop.deferrals_used & table.take(level)) != 0
     else:
         blocked = np.zeros(level.shape, dtype=np.bool_)
         for code, a in enumerate(allowed, start=1):
             blocked |= (level == code) & ((pop.deferrals_used & ~a.astype(np.uint8)) != 0)
     eligible = studying & ~blocked
 
-    has_he = None
-    for lv in ("bachelor", "specialist", "master"):
-        h = pop.diploma[level_code(lv) - 1] <= on
-        has_he = h if has_he is None else (has_he | h)
+    def diploma_by(lv: str, idx: np.ndarray) -> Mask:
+        return pop.diploma[level_code(lv) - 1][idx] <= _pick(on, idx)
+
+    # level-specific conditions are checked only on the (few) rows that study at that level
+    eligible_level = level * eligible.view(np.int8)
     for lv in STUDY_LEVELS:
-        mask = _and(eligible & (level == level_code(lv)), at.switch(f"deferral.study.{lv}"))
+        mask = _and(eligible_level == level_code(lv), at.switch(f"deferral.study.{lv}"))
         if lv == "spo":
             # before 39-FZ: only "если до поступления ... не получили среднего общего образования"
             before = at.switch("deferral.study.spo_without_school_diploma")
-            mask = mask & ~_and(school_diploma < pop.study_start, before)
+            if np.ndim(before) or before:
+                mask = _refine(
+                    mask,
+                    lambda i, before=before: ~(_and(school_diploma[i] < pop.study_start[i], _pick(before, i))),
+                )
         elif lv == "preparatory":
             # "впервые ... непосредственно по окончании" school: enrolled in the year of the school diploma
-            mask = _same_year(mask & (school_diploma <= on), pop.study_start, school_diploma)
+            mask = _refine(
+                mask,
+                lambda i: diploma_by("school", i) & (year_of(pop.study_start[i]) == year_of(school_diploma[i])),
+            )
         elif lv in ("bachelor", "specialist"):
-            mask = mask & ~has_he
+            mask = _refine(
+                mask, lambda i: ~(diploma_by("bachelor", i) | diploma_by("specialist", i) | diploma_by("master", i))
+            )
         elif lv == "master":
-            no_higher = (pop.diploma[level_code("specialist") - 1] > on) & (pop.diploma[level_code("master") - 1] > on)
-            mask = _same_year(mask & no_higher & (bachelor_diploma <= on), pop.study_start, bachelor_diploma)
+            mask = _refine(
+                mask,
+                lambda i: (
+                    ~diploma_by("specialist", i)
+                    & ~diploma_by("master", i)
+                    & diploma_by("bachelor", i)
+                    & (year_of(pop.study_start[i]) == year_of(bachelor_diploma[i]))
+                ),
+            )
         grounds[f"deferral.study.{lv}"] = Ground(mask, pop.study_end if explain else None)
 
     # school graduate of 18+: once more, until 1 October of the year of the final attestation
     until_mmdd = at.mapped("deferral.study.school_graduate_until", _mmdd, np.int32, fill=0)
     jan1 = at.memo("jan1", lambda: from_key(at.key // 10000 * 10000 + 101))
     in_window = (at.key % 10000) < until_mmdd  # before 1 October of the current year
+    # jan1 <= diploma <= on, as one unsigned comparison
+    this_year = (school_diploma - np.asarray(jan1, dtype=np.int32)).view(np.uint32) <= np.asarray(
+        on - jan1, dtype=np.int64
+    ).astype(np.uint32)
     graduate = _and(
-        (school_diploma <= on) & (school_diploma >= jan1) & at.reached(pop.birth_key, 18),
+        this_year & at.reached(pop.birth_key, 18),
         in_window if np.ndim(in_window) else bool(in_window),
     )
     graduate = _and(graduate, at.switch("deferral.study.school"))
@@ -490,11 +539,33 @@ def _tenure_threshold(at: At):
 GROUP_RULES = (liability, exemptions, not_subject, family_and_health_deferrals, study_deferrals, it_deferral)
 
 
+SCOPE_RULES = (liability, exemptions)
+"""Grounds that matter even outside call-up (they are reported with a not-liable ground)."""
+
+
 def grounds(at: At, pop: Population, explain: bool = False) -> dict[str, Ground]:
-    """Every ground of the vocabulary, evaluated on the day(s) of ``at``."""
+    """Every ground of the vocabulary, evaluated on the day(s) of ``at``.
+
+    When every row is outside call-up (a block of men too old or too young, as in a population sorted
+    by birth), deferrals and "not subject" grounds cannot matter and are not computed: they are
+    reported as absent, exactly as they would be after masking.
+    """
     out: dict[str, Ground] = {}
-    for rule in GROUP_RULES:
+    for rule in SCOPE_RULES:
         out.update(rule(at, pop, explain))
+    vocab = vocabulary()
+    outside = None
+    for code in _kinds(vocab)["not_liable"]:
+        m = out[code].mask
+        outside = m if outside is None else (outside | m)
+    if not explain and len(pop) > 64 and outside is not None and outside.all():
+        nothing = np.zeros(len(pop), dtype=np.bool_)
+        for code in _kinds(vocab)["deferral"] + _kinds(vocab)["not_subject"]:
+            out[code] = Ground(nothing)
+        return out
+    for rule in GROUP_RULES:
+        if rule not in SCOPE_RULES:
+            out.update(rule(at, pop, explain))
     return out
 
 
@@ -516,7 +587,13 @@ def _kinds(vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
 
 def _pack(masks: list[Mask], n: int) -> np.ndarray:
     """Bool masks (in vocabulary order) -> one uint64 per row, bit i = mask i. Eight masks are summed
-    into a byte with multiplies by powers of two (vectorised), then the bytes are laid side by side."""
+    into a byte with multiplies by powers of two (vectorised), then the bytes are laid side by side.
+    A few rows (a person's check) take one packbits call instead: fewer NumPy calls."""
+    if n <= 64:
+        packed = np.packbits(np.stack(masks), axis=0, bitorder="little")
+        wide = np.zeros((n, 8), dtype=np.uint8)
+        wide[:, : packed.shape[0]] = packed.T
+        return wide.view("<u8").reshape(n)
     wide = np.zeros((n, 8), dtype=np.uint8)
     for byte in range((len(masks) + 7) // 8):
         group = masks[8 * byte : 8 * byte + 8]
@@ -543,18 +620,20 @@ def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) ->
     allowed = at.switch("waiver.allowed")
     fn = _WAIVABLE_FNS.setdefault(id(vocab), _waivable_fn(vocab))
     waivable = at.mapped("waiver.waivable", fn, np.uint64, fill=0)
-    waivers = np.flatnonzero(pop.waived)
+    waivers = np.flatnonzero(pop.waived != 0)
     if waivers.size and (np.ndim(allowed) or allowed):
-        effective = (
-            pop.waived[waivers] & np.where(allowed, waivable, np.uint64(0))[waivers if np.ndim(allowed) else ...]
-        )
-        for c in codes:
-            bit = vocab.bit(c)
-            dropped = (effective & bit) != 0
-            if dropped.any():
-                m = masks[c].copy()  # never write into a population column
-                m[waivers[dropped]] = False
-                masks[c] = m
+        rights = np.where(allowed, waivable, np.uint64(0))
+        effective = pop.waived[waivers] & (rights[waivers] if np.ndim(rights) else rights)
+        if effective.any():
+            for c in codes:
+                bit = vocab.bit(c)
+                if not np.any(rights & bit):
+                    continue
+                dropped = (effective & bit) != 0
+                if dropped.any():
+                    m = masks[c].copy()  # never write into a population column
+                    m[waivers[dropped]] = False
+                    masks[c] = m
 
     def any_of(kind: str) -> Mask:
         out = None
@@ -569,7 +648,8 @@ def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) ->
         masks[c] = masks[c] & in_scope
     reasons = _pack([masks[c] for c in codes], n)
 
-    # the strongest kind of ground decides the status (codes 0..4, see callup.law.reasons)
+    # the strongest kind of ground decides the status (codes 0..4, see callup.law.reasons); not_liable
+    # is the strongest, so grounds masked above cannot raise it
     status = np.zeros(n, dtype=np.int8)
     for kind in ("deferral", "not_subject", "exempt", "not_liable"):
         present = out_of_scope if kind == "not_liable" else any_of(kind)
