@@ -8,19 +8,12 @@ vectorised kernels against a plain ``datetime.date`` reference, both inside the
 from __future__ import annotations
 
 import calendar
-import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-try:
-    import callup.law.dates  # noqa: F401
-except ImportError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from callup.law.dates import (
     ALWAYS,

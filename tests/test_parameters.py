@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import pickle
 import re
-import sys
 import time
 from pathlib import Path
 
@@ -19,11 +18,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-try:
-    import callup  # noqa: F401
-except ImportError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from callup.law.parameters import (
     OVERRIDE_STATUS,

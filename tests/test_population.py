@@ -9,17 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import sys
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-try:
-    import callup  # noqa: F401
-except ImportError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from callup.jurisdictions import ru
 from callup.jurisdictions.ru import rules
