@@ -85,6 +85,107 @@ def reasons(lang: Annotated[str, typer.Option("--lang")] = "en") -> None:
         typer.echo(f"{r.code:34} {r.kind:12} {r.text.get(lang, r.text['en'])}")
 
 
+SIM_COLUMNS = {"quota_decree": "quota", "drafted": "drafted", "shortfall": "short", "summoned": "summoned",
+               "ignored": "ignored", "convicted_328": "328", "emigrated": "emigr.", "contracts": "contracts",
+               "mobilised": "mobil.", "in_service_acs": "ACS"}
+YEAR_COLUMNS = ("drafted", "acs_in_service", "emigrated", "mobilised", "contracts", "convictions_328")
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[str, typer.Option("--scenario", help="Scenario name (baseline) or YAML file.")] = "baseline",
+    first: Annotated[str, typer.Option("--from", help="First campaign, e.g. 2019-spring.")] = "2019-spring",
+    last: Annotated[str, typer.Option("--to", help="Last campaign, e.g. 2025-autumn.")] = "2025-autumn",
+    scale: Annotated[float, typer.Option("--scale", help="Sample fraction, 0 < S <= 1.")] = 0.01,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same output).")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", help="Directory for the output tables.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print campaigns and years as JSON.")] = False,
+) -> None:
+    """Run the population microsimulation of call-up campaigns (national units, weighted)."""
+    if not 0 < scale <= 1:
+        _fail(f"--scale: expected a number in (0, 1], got {scale!r}")
+    if seed < 0:
+        _fail(f"--seed: expected a non-negative integer, got {seed!r}")
+    if out is not None and out.exists() and not out.is_dir():
+        _fail(f"--out: {str(out)!r} exists and is not a directory")
+    from callup.simulation import ScenarioError, SimulationError, load_scenario, write_outputs
+    from callup.simulation import simulate as run_simulation
+    from callup.simulation.calibration import calibration_table
+    from callup.simulation.run import campaign_range
+
+    try:
+        scen = load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(f"--scenario: {exc}")
+        return
+    try:
+        campaign_range(scen.law, first, last)
+    except SimulationError as exc:
+        _fail(f"--from/--to: {exc}")
+    from rich.console import Console
+
+    console = Console(stderr=as_json, soft_wrap=False)
+    console.width = max(console.width, 112)
+    if as_json:
+        result = run_simulation(scen, first, last, scale, seed)
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("building population", total=None)
+
+            def tick(i: int, n: int, name: str) -> None:
+                bar.update(task, completed=i, total=n, description=f"campaign {name}")
+
+            result = run_simulation(scen, first, last, scale, seed, progress=tick)
+    if out is not None:
+        try:
+            write_outputs(result, out)
+        except OSError as exc:
+            _fail(f"--out: cannot write {str(out)!r}: {exc.strerror or exc}")
+    if as_json:
+        import json
+
+        camps = [{"campaign": c["campaign"], "quota": c["quota_decree"],
+                  **{k: c.get(k, 0.0) for k in c if k not in ("campaign", "quota_decree", "quota")}}
+                 for c in result.campaigns]
+        years = [{"year": y["year"], **{k: y[k] for k in YEAR_COLUMNS}} for y in result.years]
+        typer.echo(json.dumps({"campaigns": camps, "years": years}, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    def num(x) -> str:
+        return f"{x:,.0f}" if isinstance(x, int | float) else str(x)
+
+    t = Table(title=f"Campaigns - scenario {result.scenario}, scale {result.scale}, seed {result.seed}")
+    t.add_column("campaign", no_wrap=True)
+    for c in SIM_COLUMNS.values():
+        t.add_column(c, justify="right", no_wrap=True)
+    for row in result.campaigns:
+        t.add_row(row["campaign"], *(num(row.get(c, 0.0)) for c in SIM_COLUMNS))
+    console.print(t)
+    t = Table(title="Years")
+    t.add_column("year")
+    for c in YEAR_COLUMNS:
+        t.add_column(c.replace("_", " "), justify="right")
+    for row in result.years:
+        t.add_row(str(row["year"]), *(num(row[c]) for c in YEAR_COLUMNS))
+    console.print(t)
+    t = Table(title="Calibration (target / simulated / error)")
+    for c in ("target", "year", "value", "simulated", "error", "rel. error"):
+        t.add_column(c, justify="left" if c in ("target", "year") else "right")
+    for row in calibration_table(result.campaigns, result.years):
+        small = abs(row["value"]) < 10
+        fmt = (lambda x: f"{x:.4f}") if small else num
+        rel = "" if row["rel_error"] is None else f"{row['rel_error']:+.1%}"
+        t.add_row(row["target"], row["year"], fmt(row["value"]), fmt(row["simulated"]), fmt(row["error"]), rel)
+    console.print(t)
+    tm = result.timings
+    console.print(f"{result.rows:,} rows; build {tm['build_s']:.2f} s, campaigns {tm['steps_s']:.2f} s"
+                  + (f"; written to {out}" if out is not None else ""))
+
+
 def main() -> None:
     app()
 

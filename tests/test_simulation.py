@@ -1,0 +1,335 @@
+"""The simulation engine: each process on small hand-made populations with known counts, determinism,
+scale invariance, and the man's status in the simulation equals the person check on the same man."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+from callup.jurisdictions import ru
+from callup.jurisdictions.ru.calendar import campaign_named
+from callup.jurisdictions.ru.columns import CRIMINAL, SERVED, STUDY_LEVELS, empty, health_code, level_code
+from callup.law.dates import NEVER, NEVER_KEY, add_months, from_day, from_key, to_day
+from callup.law.reasons import DEFERRED, LIABLE, STATUS_NAMES
+from callup.person.check import check
+from callup.person.situation import Situation
+from callup.population import N_CHILDREN, SimColumns, SyntheticPopulation, load_assumptions
+from callup.simulation import (
+    ScenarioError,
+    SimulationError,
+    load_behaviour,
+    load_scenario,
+    simulate,
+    write_outputs,
+)
+from callup.simulation import processes as P
+from callup.simulation.run import signup_payment
+from callup.simulation.state import CONSCRIPT, MOBILISED, new_state
+
+LAW = ru.law()
+
+
+def hand_made(n: int, birth: str = "1999-01-15") -> SyntheticPopulation:
+    """``n`` men born on ``birth``: citizens, registered, not studying, never examined, latent А."""
+    pop = empty(n, n_children=N_CHILDREN)
+    pop.birth[:] = to_day(birth)
+    pop = pop.with_columns(birth=pop.birth)
+    sim = SimColumns(
+        latent_health=np.full(n, health_code("A"), dtype=np.int8),
+        alive=np.ones(n, dtype=np.bool_),
+        activity=np.zeros(n, dtype=np.int8),
+        service_end=np.full(n, NEVER, dtype=np.int32),
+    )
+    return SyntheticPopulation(pop, sim, 1.0, 1.0, 0, dt.date(2019, 1, 1), dt.date(2026, 1, 1), 2019,
+                               load_assumptions())
+
+
+def make_step(campaign: str = "2019-spring", law=LAW, prev: str | None = None, **behaviour) -> P.Step:
+    c = campaign_named(law, campaign)
+    b = dict(load_behaviour()) | behaviour
+    prev_day = to_day(prev) if prev else c.callup_start - 182
+    return P.Step(campaign=c, index=0, day=c.callup_start, prev_day=prev_day, law=law, b=b,
+                  assumptions=load_assumptions(), seed=1, scale=1.0, payments=signup_payment)
+
+
+def with_quota(n: int, campaign: str = "2019-spring"):
+    return LAW.with_overrides({"callup.quota": {from_day(campaign_named(LAW, campaign).callup_start): n}})
+
+
+def test_alignment_takes_exactly_the_quota_and_none_of_the_deferred():
+    sp = hand_made(100)
+    pop = sp.pop
+    # 20 men are full-time bachelor students: a study deferral (53-FZ Art. 24 p.2 'а')
+    students = np.arange(20)
+    pop.study_level[students] = level_code("bachelor")
+    pop.study_full_time[students] = True
+    pop.study_accredited[students] = True
+    pop.study_start[students] = to_day("2017-09-01")
+    pop.study_end[students] = to_day("2021-06-30")
+    state = new_state(sp)
+    step = make_step(law=with_quota(30), examined=1.0)
+    P.legal_status(state, step)
+    assert (step.status[students] == DEFERRED).all() and (step.status[20:] == LIABLE).all()
+    step.appeared = np.arange(100)  # everybody appears
+    P.examination(state, step)
+    P.selection(state, step)
+    drafted = np.flatnonzero(state.in_service == CONSCRIPT)
+    assert drafted.size == 30 and step.counts["shortfall"] == 0
+    assert not np.isin(students, drafted).any()
+    # a quota larger than the pool: all 80 eligible drafted and a shortfall of 20
+    state2 = new_state(hand_made(80))
+    step2 = make_step(law=with_quota(100), examined=1.0)
+    P.legal_status(state2, step2)
+    step2.appeared = np.arange(80)
+    P.examination(state2, step2)
+    P.selection(state2, step2)
+    assert step2.counts["drafted"] == 80 and step2.counts["shortfall"] == 20
+
+
+def test_examination_reveals_the_category_and_the_rules_exempt_or_defer():
+    sp = hand_made(5)
+    sp.sim.latent_health[:] = [health_code(c) for c in "ABVGD"]
+    state = new_state(sp)
+    step = make_step(law=with_quota(5), examined=1.0)
+    P.legal_status(state, step)
+    step.appeared = np.arange(5)
+    P.examination(state, step)
+    assert list(state.pop.health) == [1, 2, 3, 4, 5]
+    assert [STATUS_NAMES[s] for s in step.status] == ["liable", "liable", "exempt", "deferred", "exempt"]
+    P.selection(state, step)
+    assert list(np.flatnonzero(state.in_service == CONSCRIPT)) == [0, 1]
+
+
+def test_mortality_rate_one_kills_all_and_zero_kills_none():
+    state = new_state(hand_made(50))
+    P.mortality(state, make_step(), rates=np.zeros(101))
+    assert state.alive.all()
+    P.mortality(state, make_step(), rates=np.full(101, 1e6))
+    assert not state.alive.any()
+
+
+def test_ages_from_the_sorted_layout_equal_ages_from_the_dates():
+    sp = hand_made(2000)
+    rng = np.random.default_rng(5)
+    sp.pop.birth[:] = np.sort(rng.integers(to_day("1950-01-01"), to_day("2012-12-31"), 2000)).astype(np.int32)
+    state = new_state(sp)
+    for day in (to_day("2019-04-01"), to_day("2022-11-01"), to_day("2024-02-29")):
+        assert (P._ages_of_slice(state, day, 0, 2000) == P._age(state, day)).all()
+        assert (P._ages_of_slice(state, day, 300, 1700) == P._age(state, day, slice(300, 1700))).all()
+
+
+def test_a_summons_with_reach_zero_summons_nobody():
+    state = new_state(hand_made(200))
+    step = make_step(reach_personal=0.0)
+    P.legal_status(state, step)
+    P.summons(state, step)
+    assert step.counts["summoned"] == 0 and state.summoned.sum() == 0
+    step = make_step(reach_personal=1.0, summons_per_quota=1.0, law=with_quota(50))
+    P.legal_status(state, step)
+    P.summons(state, step)
+    assert step.counts["summoned"] == 50
+
+
+def test_service_ends_after_twelve_months_into_the_reserve():
+    state = new_state(hand_made(10))
+    step = make_step(law=with_quota(10), examined=1.0)
+    P.legal_status(state, step)
+    step.appeared = np.arange(10)
+    P.examination(state, step)
+    P.selection(state, step)
+    c = step.campaign
+    assert (state.in_service == CONSCRIPT).all()
+    end = state.service_end  # a dispatch day in the window + 12 months
+    assert ((end >= add_months(np.int32(c.start), 12)) & (end <= add_months(np.int32(c.end), 12))).all()
+    assert (state.pop.served == SERVED.index("conscript")).all() and not state.pop.reserve.any()
+    later = make_step("2020-spring")
+    P.end_services(state, later)  # 1 Apr 2020: only those dispatched on 1 Apr 2019 are done
+    done_early = int((state.in_service == 0).sum())
+    P.end_services(state, make_step("2020-autumn"))
+    assert (state.in_service == 0).all() and state.pop.reserve.all()
+    assert done_early == int((state.service_end <= later.day).sum())
+
+
+def test_enforcement_and_mobilisation_counts():
+    state = new_state(hand_made(100))
+    step = make_step(fine_no_show=1.0, prosecute_no_show=1.0, convict_328=1.0)
+    P.legal_status(state, step)
+    step.ignored = np.arange(40)
+    P.enforcement(state, step)
+    assert step.counts["fined"] == 40 and step.counts["convicted_328"] == 40
+    assert (state.pop.criminal[:40] == CRIMINAL.index("conviction")).all()
+    # mobilisation: 60 reservists who served, a target of 25
+    sp = hand_made(60, birth="1990-05-05")
+    sp.pop.reserve[:] = True
+    sp.pop.served[:] = SERVED.index("conscript")
+    st = new_state(sp)
+    law = LAW.with_overrides({"mobilisation.target": {"2022-09-21": 25}})
+    mstep = make_step("2022-autumn", law=law)
+    P.mobilisation(st, mstep)
+    assert int((st.in_service == MOBILISED).sum()) == 25 and mstep.mobilisation_done
+
+
+def test_study_graduation_sets_the_diploma_and_the_used_deferral():
+    sp = hand_made(30, birth="1998-03-01")
+    pop = sp.pop
+    pop.study_level[:] = level_code("bachelor")
+    pop.study_full_time[:] = True
+    pop.study_accredited[:] = True
+    pop.study_start[:] = to_day("2016-09-01")
+    pop.study_end[:] = to_day("2020-06-30")
+    state = new_state(sp)
+    P.study(state, make_step("2020-autumn", study_transitions_per_step=1.0, prev="2020-04-01"))
+    bach = STUDY_LEVELS.index("bachelor")
+    graduated = pop.diploma[bach] == to_day("2020-06-30")
+    assert graduated.sum() + (pop.study_end == to_day("2020-04-01")).sum() >= 28  # a few may drop out
+    assert (pop.deferrals_used[graduated] & (1 << bach)).all()
+    assert set(np.unique(pop.study_level)) <= {0, level_code("master")}
+
+
+def test_scenario_errors_name_the_value_and_the_allowed(tmp_path):
+    with pytest.raises(ScenarioError, match="allowed: baseline"):
+        load_scenario("nope")
+    f = tmp_path / "s.yaml"
+    f.write_text("extends: baseline\nbehaviour: {appear: 2}\n")
+    with pytest.raises(ScenarioError, match=r"appear.*outside its range"):
+        load_scenario(str(f))
+    f.write_text("extends: baseline\nbehaviour: {apear: 0.9}\n")
+    with pytest.raises(ScenarioError, match="unknown name"):
+        load_scenario(str(f))
+    f.write_text("extends: baseline\nbehaviour: {appear: 0.85}\nparameters: {callup.quota: {2019-04-01: 1000}}\n")
+    s = load_scenario(str(f))
+    assert s.behaviour["appear"] == 0.85 and s.law.value_at("callup.quota", to_day("2019-04-01")) == 1000
+    with pytest.raises(SimulationError, match="scale"):
+        simulate(scale=0)
+    with pytest.raises(SimulationError, match="after"):
+        simulate(start="2022-spring", end="2021-autumn")
+
+
+@pytest.fixture(scope="module")
+def small_runs():
+    a = simulate(scale=0.002, seed=3, keep_state=True)
+    b = simulate(scale=0.002, seed=3)
+    c = simulate(scale=0.01, seed=3)
+    return a, b, c
+
+
+def test_same_seed_same_tables_and_files(small_runs, tmp_path):
+    a, b, _ = small_runs
+    assert a.campaigns == b.campaigns and a.years == b.years and a.flows == b.flows
+    d1, d2 = write_outputs(a, tmp_path / "one"), write_outputs(b, tmp_path / "two")
+    for name in ("campaigns.parquet", "campaigns.csv", "years.csv", "flows.parquet", "calibration.csv"):
+        assert (d1 / name).read_bytes() == (d2 / name).read_bytes(), name
+    j1, j2 = (json.loads((d / "run.json").read_text()) for d in (d1, d2))
+    j1.pop("timings"), j2.pop("timings")
+    assert j1 == j2 and j1["seed"] == 3 and j1["scale"] == 0.002
+    assert not list(tmp_path.glob(".*tmp"))  # no temporary directory left
+
+
+def test_scale_invariance(small_runs):
+    _, b, c = small_runs
+    for yb, yc in zip(b.years, c.years, strict=True):
+        assert abs(yb["drafted"] - yc["drafted"]) <= 0.01 * yc["drafted"]
+        # men 18-27: about 14,000 rows at 0.002, so a relative sampling error near 1%
+        assert abs(yb["men_18_27"] - yc["men_18_27"]) <= 0.04 * yc["men_18_27"]
+    assert abs(b.years[3]["mobilised"] - 300_000) <= 600
+
+
+def test_drafted_equal_the_quota_where_the_pool_allows(small_runs):
+    _, _, c = small_runs
+    for row in c.campaigns:
+        if row["shortfall"] == 0:
+            assert abs(row["drafted"] - row["quota_decree"]) <= 0.03 * row["quota_decree"]
+
+
+def _situation(pop, i: int, on: int) -> Situation:
+    """A situation describing man ``i`` of the simulated columns on day ``on``."""
+    def d(x):
+        return None if int(x) >= NEVER else from_day(int(x)).isoformat()
+
+    person = {
+        "birth_date": d(pop.birth[i]), "registered": bool(pop.registered[i]),
+        "lives_abroad_permanently": bool(pop.abroad[i]), "in_reserve": bool(pop.reserve[i]),
+        "served": SERVED[pop.served[i]], "criminal": CRIMINAL[pop.criminal[i]],
+        "single_father": bool(pop.single_father[i]), "cares_for_relative": bool(pop.cares_for_relative[i]),
+        "guardian_of_minor_sibling": bool(pop.guardian[i]), "relative_died_in_service": bool(pop.relative_died[i]),
+        "public_service_deferral": bool(pop.public_service[i]), "elected_official": bool(pop.elected[i]),
+        "beliefs_conflict": bool(pop.beliefs[i]), "indigenous_traditional": bool(pop.indigenous[i]),
+    }
+    if pop.degree[i]:
+        person["academic_degree"] = "candidate"
+    if pop.health[i]:
+        person["health_category"] = "ABVGD"[pop.health[i] - 1]
+        person["health_category_date"] = d(pop.health_date[i])
+    if pop.study_level[i]:
+        person["study"] = {"level": STUDY_LEVELS[pop.study_level[i] - 1], "full_time": bool(pop.study_full_time[i]),
+                           "accredited": bool(pop.study_accredited[i]), "start": d(pop.study_start[i]),
+                           "end": d(pop.study_end[i])}
+    person["diplomas"] = [{"level": lv, "date": d(pop.diploma[k, i])} for k, lv in enumerate(STUDY_LEVELS)
+                          if pop.diploma[k, i] < NEVER]
+    person["study_deferrals_used"] = [lv for k, lv in enumerate(STUDY_LEVELS) if pop.deferrals_used[i] & (1 << k)]
+    person["children"] = [
+        {"birth_date": d(from_key(pop.child_birth_key[k, i])), "disabled": bool(pop.child_disabled[k, i])}
+        for k in range(pop.child_birth_key.shape[0])
+        if pop.child_birth_key[k, i] != NEVER_KEY
+    ]
+    if pop.it_accredited[i] or pop.it_listed[i]:
+        person["it_worker"] = {
+            "accredited_employer": bool(pop.it_accredited[i]), "full_time": bool(pop.it_full_time[i]),
+            "listed_specialty": bool(pop.it_listed[i]), "contract_start": d(pop.it_contract_start[i]),
+            "graduated": d(pop.it_graduated[i]),
+        }
+    if pop.acs_applied[i] < NEVER:
+        person["acs_application_date"] = d(pop.acs_applied[i])
+    return Situation.model_validate({"date": from_day(on).isoformat(), "person": person})
+
+
+def test_status_in_the_simulation_equals_the_person_check(small_runs):
+    from callup.jurisdictions.ru.rules import evaluate
+
+    a = small_runs[0]
+    pop, alive = a.state.pop, a.state.alive
+    on = campaign_named(LAW, "2025-autumn").callup_start
+    lo, hi = a.state.rows_born_between(on - 31 * 366, on - 17 * 365)
+    # men without a pregnant wife (the situation gives pregnancy in whole weeks)
+    rows = lo + np.flatnonzero(alive[lo:hi] & (pop.pregnancy_start[lo:hi] >= NEVER))
+    rng = np.random.default_rng(0)
+    pick = rng.choice(rows, size=min(60, rows.size), replace=False)
+    ev = evaluate(LAW, pop.take(pick), np.int32(on))
+    assert len(set(ev.status.tolist())) >= 3  # a mix of liable, deferred, exempt, not liable...
+    for j, i in enumerate(pick):
+        res = check(_situation(pop, int(i), on), law=LAW)
+        assert res["status"] == STATUS_NAMES[ev.status[j]], (int(i), res["status"])
+        assert sorted(r["code"] for r in res["reasons"]) == sorted(ru.vocabulary().codes_of(ev.reasons[j]))
+
+
+def test_cli_simulate_json_and_bad_options(tmp_path):
+    from typer.testing import CliRunner
+
+    from callup.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "run"
+    res = runner.invoke(app, ["simulate", "--from", "2022-spring", "--to", "2022-autumn", "--scale", "0.002",
+                              "--json", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [c["campaign"] for c in data["campaigns"]] == ["2022-spring", "2022-autumn"]
+    assert data["campaigns"][0]["quota"] == 134_500 and "drafted" in data["campaigns"][0]
+    assert set(data["years"][0]) == {"year", "drafted", "acs_in_service", "emigrated", "mobilised", "contracts",
+                                     "convictions_328"}
+    assert sorted(p.name for p in out.iterdir()) == ["calibration.csv", "campaigns.csv", "campaigns.parquet",
+                                                    "flows.parquet", "run.json", "years.csv"]
+    for args, needle in (
+        (["--scale", "0"], "--scale"),
+        (["--scale", "1.5"], "--scale"),
+        (["--from", "2019-summer"], "2019-summer"),
+        (["--from", "2023-spring", "--to", "2022-autumn"], "after"),
+        (["--scenario", "nope"], "allowed: baseline"),
+    ):
+        bad = tmp_path / "bad"
+        res = runner.invoke(app, ["simulate", *args, "--out", str(bad)])
+        assert res.exit_code == 2 and needle in res.stderr and len(res.stderr.strip().splitlines()) == 1
+        assert not bad.exists()
