@@ -1,5 +1,6 @@
 # The two commands a new user needs:
-#   make run   - set up, then check the bundled sample person (the main job)
+#   make run   - set up, then run the main job on bundled data: a sample person's check, and the
+#                calibrated population simulation of 2019-2025 at scale 0.01 (a few seconds)
 #   make test  - set up, then run lint and the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -18,6 +19,7 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/callup check examples/student-bachelor.yaml --date 2022-10-15
+	$(BIN)/callup simulate --scale 0.01 --out runs/baseline
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -25,6 +27,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_simulate.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache runs
