@@ -386,7 +386,7 @@ def _refine(mask: Mask, keep: Callable[[np.ndarray], Mask]) -> Mask:
     idx = np.flatnonzero(mask)
     out = np.zeros(mask.shape, dtype=np.bool_)
     if idx.size:
-        out[idx[keep(idx)]] = True
+        out[idx] = keep(idx)
     return out
 
 
@@ -585,23 +585,43 @@ def _kinds(vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
     return {k: tuple(r.code for r in vocab.reasons if r.kind == k) for k in KINDS}
 
 
-def _pack(masks: list[Mask], n: int) -> np.ndarray:
-    """Bool masks (in vocabulary order) -> one uint64 per row, bit i = mask i. Eight masks are summed
-    into a byte with multiplies by powers of two (vectorised), then the bytes are laid side by side.
-    A few rows (a person's check) take one packbits call instead: fewer NumPy calls."""
-    if n <= 64:
-        packed = np.packbits(np.stack(masks), axis=0, bitorder="little")
-        wide = np.zeros((n, 8), dtype=np.uint8)
-        wide[:, : packed.shape[0]] = packed.T
-        return wide.view("<u8").reshape(n)
-    wide = np.zeros((n, 8), dtype=np.uint8)
+def _pack_bytes(masks: list[Mask], n: int) -> list[np.ndarray]:
+    """Bool masks (in vocabulary order) -> one uint8 array per 8 codes, bit j = mask 8*byte + j.
+    Eight masks are summed into a byte with multiplies by powers of two (vectorised in NumPy)."""
+    out = []
     for byte in range((len(masks) + 7) // 8):
         group = masks[8 * byte : 8 * byte + 8]
         acc = group[0].view(np.uint8).copy()
         for j, m in enumerate(group[1:], start=1):
             acc += m.view(np.uint8) * np.uint8(1 << j)
-        wide[:, byte] = acc
+        out.append(acc)
+    return out
+
+
+def _interleave(byte_arrays: list[np.ndarray], n: int) -> np.ndarray:
+    """Bytes side by side -> one little-endian uint64 per row."""
+    wide = np.zeros((n, 8), dtype=np.uint8)
+    for i, b in enumerate(byte_arrays):
+        wide[:, i] = b
     return wide.view("<u8").reshape(n)
+
+
+@cache
+def _byte_tables(vocab: Vocabulary) -> tuple[list[int], list[int], list[tuple[str, list[tuple[int, int]]]]]:
+    """Per byte of the reason mask: the not-liable bits and the bits dropped outside call-up (deferrals
+    and "not subject"); per kind, weakest first, the (byte, bits) pairs where its codes sit."""
+    n_bytes = (len(vocab.codes) + 7) // 8
+    not_liable, dropped = [0] * n_bytes, [0] * n_bytes
+    by_kind: dict[str, dict[int, int]] = {k: {} for k in KINDS}
+    for r in vocab.reasons:
+        byte, bit = divmod(r.bit, 8)
+        by_kind[r.kind][byte] = by_kind[r.kind].get(byte, 0) | (1 << bit)
+        if r.kind == "not_liable":
+            not_liable[byte] |= 1 << bit
+        if r.kind in ("deferral", "not_subject"):
+            dropped[byte] |= 1 << bit
+    order = sorted(KINDS, key=lambda k: KIND_STATUS[k])
+    return not_liable, dropped, [(k, sorted(by_kind[k].items())) for k in order]
 
 
 def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) -> Evaluation:
@@ -635,25 +655,33 @@ def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) ->
                     m[waivers[dropped]] = False
                     masks[c] = m
 
-    def any_of(kind: str) -> Mask:
-        out = None
-        for c in kinds[kind]:
-            out = masks[c] if out is None else (out | masks[c])
-        return out if out is not None else np.zeros(n, dtype=np.bool_)
+    # the masks become bytes (8 codes each); the rest works on those few byte arrays
+    packed = _pack_bytes([masks[c] for c in codes], n)
+    not_liable_bits, dropped_bits, status_tables = _byte_tables(vocab)
 
     # when he is outside call-up, deferrals and "not subject" cannot matter; exemptions still do
-    out_of_scope = any_of("not_liable")
-    in_scope = ~out_of_scope
-    for c in kinds["deferral"] + kinds["not_subject"]:
-        masks[c] = masks[c] & in_scope
-    reasons = _pack([masks[c] for c in codes], n)
+    out_of_scope = None
+    for b, bits in zip(packed, not_liable_bits, strict=True):
+        if bits:
+            hit = (b & np.uint8(bits)) != 0
+            out_of_scope = hit if out_of_scope is None else (out_of_scope | hit)
+    if out_of_scope is not None:
+        oos = out_of_scope.view(np.uint8)
+        for b, bits in zip(packed, dropped_bits, strict=True):
+            if bits:
+                b ^= b & (oos * np.uint8(bits))
 
-    # the strongest kind of ground decides the status (codes 0..4, see callup.law.reasons); not_liable
-    # is the strongest, so grounds masked above cannot raise it
+    # the strongest kind of ground decides the status (codes 0..4, see callup.law.reasons)
     status = np.zeros(n, dtype=np.int8)
-    for kind in ("deferral", "not_subject", "exempt", "not_liable"):
-        present = out_of_scope if kind == "not_liable" else any_of(kind)
-        np.maximum(status, present.view(np.int8) * np.int8(KIND_STATUS[kind]), out=status)
+    for kind, per_byte in status_tables:
+        present = None
+        for byte, bits in per_byte:
+            part = packed[byte] if bits == 0xFF else (packed[byte] & np.uint8(bits))
+            present = part if present is None else (present | part)
+        if present is not None:
+            np.maximum(status, (present != 0).view(np.int8) * np.int8(KIND_STATUS[kind]), out=status)
+    reasons = _interleave(packed, n)
+    del kinds
     until = {c: np.broadcast_to(g.until, (n,)) for c, g in found.items() if g.until is not None} if explain else {}
     return Evaluation(status, reasons, until)
 
