@@ -390,15 +390,6 @@ def _refine(mask: Mask, keep: Callable[[np.ndarray], Mask]) -> Mask:
     return out
 
 
-def _same_year(rows: Mask, a: np.ndarray, b: np.ndarray) -> Mask:
-    """Do days ``a`` and ``b`` fall in the same calendar year? Computed only on ``rows`` (few)."""
-    out = np.zeros(rows.shape, dtype=np.bool_)
-    idx = np.flatnonzero(rows)
-    if idx.size:
-        out[idx] = year_of(a[idx]) == year_of(b[idx])
-    return out
-
-
 def study_deferrals(at: At, pop: Population, explain: bool = False) -> dict[str, Ground]:
     """53-FZ Art. 24 p.2: deferral for full-time study at an accredited programme.
 
@@ -634,7 +625,6 @@ def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) ->
     for c in codes:
         m = found[c].mask
         masks[c] = m if m.shape == (n,) else np.broadcast_to(m, (n,)).copy()
-    kinds = _kinds(vocab)
 
     # a waived right (53-FZ Art. 22 p.2.1) is dropped: only rows that waived anything are touched
     allowed = at.switch("waiver.allowed")
@@ -681,7 +671,6 @@ def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) ->
         if present is not None:
             np.maximum(status, (present != 0).view(np.int8) * np.int8(KIND_STATUS[kind]), out=status)
     reasons = _interleave(packed, n)
-    del kinds
     until = {c: np.broadcast_to(g.until, (n,)) for c, g in found.items() if g.until is not None} if explain else {}
     return Evaluation(status, reasons, until)
 
