@@ -150,7 +150,7 @@ def test_build_uses_overridden_assumptions():
 def test_weighted_men_18_27_match_rosbris(sp):
     expected = sources.rosbris().men(2019)[18:28].sum()
     age = _age(sp, "2019-07-01")
-    got = ((age >= 18) & (age <= 27)).sum() * sp.weight
+    got = ((age >= 18) & (age <= 27) & sp.sim.alive).sum() * sp.weight  # the men present (not immigrants)
     assert abs(got / expected - 1) < 0.01
     assert sp.weight == pytest.approx(1 / SCALE)
 
@@ -163,8 +163,36 @@ def test_rows_cover_15_65_on_start_and_the_incoming_cohorts(sp):
     assert np.array_equal(sp.pop.birth_key, date_key(sp.pop.birth))
     lo, hi = sp.age_windows[20]
     assert (_age(sp, "2019-07-01")[lo:hi] == 20).all()
-    assert sp.sim.alive.all()
-    assert not (sp.pop.male == False).any() and sp.pop.citizen.all()  # noqa: E712
+    present = sp.sim.arrives_on == NEVER  # the rest are immigrants, alive from their arrival day
+    assert np.array_equal(sp.sim.alive, present)
+    assert not (sp.pop.male == False).any() and sp.pop.citizen[present].all()  # noqa: E712
+
+
+def test_immigrants_are_extra_rows_sized_by_the_assumption(sp):
+    """Men who arrive between start and until: extra rows per cohort (rate × years of the period),
+    in birth order, invisible (not alive) until their arrival day, never in service or abroad on
+    start, citizens with the assumed share, the foreigners off the register."""
+    a = sp.assumptions
+    imm = sp.sim.arrives_on != NEVER
+    start, until = to_day(sp.start), to_day(sp.until)
+    assert imm.any() and (np.diff(sp.pop.birth) >= 0).all()
+    assert ((sp.sim.arrives_on[imm] > start) & (sp.sim.arrives_on[imm] < until)).all()
+    assert not sp.sim.alive[imm].any()
+    assert (sp.sim.activity[imm] == 0).all() and not sp.pop.abroad[imm].any() and (sp.pop.served[imm] == 0).all()
+    # the immigrants of the men aged 20 in mid-2019: RosBRIS count × rate × by-year factor × years
+    lo, hi = sp.age_windows[20]
+    years = np.arange(2019, 2026)
+    per_man = (a.at("migration.immigration_rate", 20 + (years - 2019))
+               * a.at("migration.immigration_by_year", years)).sum()
+    expected = sources.rosbris().men(2019)[20] * SCALE * per_man
+    assert imm[lo:hi].sum() == pytest.approx(expected, rel=0.01, abs=1)
+    # arrivals follow the year factors: 2023 (WPP: +28k) has far fewer than 2021
+    years_of = year_of(sp.sim.arrives_on[imm])
+    assert (years_of == 2023).sum() < 0.2 * (years_of == 2021).sum()
+    share = sp.pop.citizen[imm].mean()
+    p = a.value("migration.immigrant_citizen")
+    assert abs(share - p) < 5 * _se(p, int(imm.sum()))
+    assert not sp.pop.registered[imm & ~sp.pop.citizen].any()
 
 
 def test_same_seed_same_arrays_other_seed_differs(small):
@@ -422,7 +450,7 @@ def test_rules_give_plausible_statuses(sp):
 
 def test_summary(sp):
     s = summary(sp)
-    assert s["men"] == pytest.approx(len(sp) * sp.weight)
+    assert s["men"] == pytest.approx(sp.sim.alive.sum() * sp.weight)  # immigrants not yet arrived: not counted
     assert sum(s["by_age_group"].values()) == pytest.approx(s["men"])
     assert sum(s["activity"].values()) == pytest.approx(s["men"])
     assert sum(s["latent_health"].values()) == pytest.approx(s["men"])
@@ -461,7 +489,7 @@ def test_other_start_years_use_their_own_counts():
     sp = build_population(dt.date(2021, 1, 1), scale=0.001, seed=0)
     age = _age(sp, "2021-07-01")
     expected = sources.rosbris().men(2021)[18:28].sum()
-    assert abs(((age >= 18) & (age <= 27)).sum() * sp.weight / expected - 1) < 0.01
+    assert abs(((age >= 18) & (age <= 27) & sp.sim.alive).sum() * sp.weight / expected - 1) < 0.01
 
 
 def test_calendar_tables_match_the_reference():

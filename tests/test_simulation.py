@@ -121,6 +121,69 @@ def test_ages_from_the_sorted_layout_equal_ages_from_the_dates():
         assert (P._ages_of_slice(state, day, 300, 1700) == P._age(state, day, slice(300, 1700))).all()
 
 
+def test_an_immigrant_is_invisible_before_his_arrival_and_resident_after():
+    sp = hand_made(10)
+    arrive = to_day("2019-06-15")
+    sp.sim.arrives_on[[2, 5]] = arrive
+    sp.sim.alive[[2, 5]] = False  # as the build leaves an immigrant before his arrival day
+    state = new_state(sp)
+    step = make_step("2019-spring", prev="2019-01-01")  # 2019-04-01: before the arrival
+    P.arrivals(state, step)
+    P.mortality(state, step, rates=np.full(101, 1e6))  # everyone present dies; the two are not here
+    assert list(np.flatnonzero(state.alive)) == [] and step.counts["immigrated"] == 0
+    sp = hand_made(10)
+    sp.sim.arrives_on[[2, 5]] = arrive
+    sp.sim.alive[[2, 5]] = False
+    state = new_state(sp)
+    step = make_step("2019-spring", prev="2019-01-01", law=with_quota(10), reach_personal=1.0, appear=1.0,
+                     examined=1.0, summons_per_quota=1.0, emigration_base_per_year=0.0, contract_base_per_year=0.0)
+    for process in P.PROCESSES:  # not counted, evaluated as liable, summoned or drafted before arrival
+        process(state, step)
+    assert not state.alive[[2, 5]].any()
+    assert step.counts["men_18_27"] == state.alive.sum() == 8 - step.counts["deaths"]
+    assert step.counts["drafted"] == step.counts["summoned"] == state.alive.sum()
+    step_deaths = step.counts["deaths"]
+    assert state.in_service[[2, 5]].tolist() == [0, 0] and state.summoned[[2, 5]].tolist() == [0, 0]
+    step = make_step("2019-autumn", prev="2019-04-01")  # 2019-10-01: after it
+    P.arrivals(state, step)
+    assert step.counts["immigrated"] == 2 and state.alive[[2, 5]].all()
+    assert not state.emigrated[[2, 5]].any()
+    P.legal_status(state, step)
+    P.census(state, step)
+    assert step.counts["men_18_27"] == state.alive.sum() == 10 - step_deaths
+    assert step.counts["status_liable"] == 2  # the men present before serve; the two arrived are liable
+
+
+def test_arrivals_are_deterministic_for_a_seed():
+    from callup.population import build_population
+
+    one = build_population(dt.date(2019, 1, 1), scale=0.001, seed=7, until=dt.date(2021, 1, 1))
+    two = build_population(dt.date(2019, 1, 1), scale=0.001, seed=7, until=dt.date(2021, 1, 1))
+    other = build_population(dt.date(2019, 1, 1), scale=0.001, seed=8, until=dt.date(2021, 1, 1))
+    assert np.array_equal(one.sim.arrives_on, two.sim.arrives_on)
+    assert (one.sim.arrives_on != NEVER).sum() == (other.sim.arrives_on != NEVER).sum()  # counts: data
+    assert not np.array_equal(one.sim.arrives_on, other.sim.arrives_on)
+    a = simulate(scale=0.001, seed=7, end="2020-spring")
+    b = simulate(scale=0.001, seed=7, end="2020-spring")
+    assert [r["immigrated"] for r in a.campaigns] == [r["immigrated"] for r in b.campaigns]
+    expected = [((one.sim.arrives_on > lo) & (one.sim.arrives_on <= hi)).sum() * 1000.0
+                for lo, hi in ((to_day("2019-01-01"), to_day("2019-04-01")),
+                               (to_day("2019-04-01"), to_day("2019-10-01")),
+                               (to_day("2019-10-01"), to_day("2020-04-01")))]
+    assert [r["immigrated"] for r in a.campaigns] == expected
+
+
+def test_men_18_27_in_2022_within_one_percent_of_rosbris():
+    """The issue's fidelity bar: with immigration (RosBRIS 2019-2021 cohort growth net of mortality)
+    the men aged 18-27 in 2022 (mean of the campaign days) come within 1% of the RosBRIS figure."""
+    from callup.population import sources
+
+    r = simulate(scale=0.005, seed=0, end="2022-autumn")
+    got = np.mean([c["men_18_27"] for c in r.campaigns if c["year"] == 2022])
+    assert abs(got / sources.rosbris().men(2022)[18:28].sum() - 1) < 0.01
+    assert sum(c["immigrated"] for c in r.campaigns) > 0
+
+
 def test_a_summons_with_reach_zero_summons_nobody():
     state = new_state(hand_made(200))
     step = make_step(reach_personal=0.0)
@@ -283,7 +346,8 @@ def _situation(pop, i: int, on: int) -> Situation:
         }
     if pop.acs_applied[i] < NEVER:
         person["acs_application_date"] = d(pop.acs_applied[i])
-    return Situation.model_validate({"date": from_day(on).isoformat(), "person": person})
+    return Situation.model_validate({"date": from_day(on).isoformat(),
+                                     "person": person | {"citizenship": "ru" if pop.citizen[i] else "kz"}})
 
 
 def test_status_in_the_simulation_equals_the_person_check(small_runs):

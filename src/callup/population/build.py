@@ -13,6 +13,16 @@ window)`` and birth dates are uniform over the window's days (a multinomial over
 sorted by birth date, oldest first, so every age group is a contiguous slice. ``weight = 1/scale``
 national men per row.
 
+Immigrants are extra rows of the same windows, made now so that the arrays never grow: a cohort gets
+``round(count * scale * kept share * sum over the years of the period of migration.immigration_rate
+(at his age that year) * migration.immigration_by_year * share of the year in the period)`` more
+rows, a random subset of the window's (so they stay in birth order), each with ``sim.arrives_on``
+drawn over the period by those yearly weights. Until that day a row is not ``alive`` (no count, no
+evaluation, no death, study, emigration or draft); the simulation's ``arrivals`` process makes him
+alive on it. His study, health and family are drawn like his cohort's; he has no Russian service or
+board history, is never abroad or in service on start, and is a citizen with the share
+``migration.immigrant_citizen`` (foreigners are not on the military register).
+
 Attributes
 ----------
 Each man gets a consistent history up to ``start`` and his state on ``start``:
@@ -110,6 +120,14 @@ class SimColumns:
     alive: np.ndarray  # bool
     activity: np.ndarray  # int8 ACTIVITIES index: civilian, conscript, contract, acs
     service_end: np.ndarray  # int32 day: end of the current or last service; NEVER if none
+    arrives_on: np.ndarray | None = None
+    """int32 day an immigrant arrives to live in Russia (NEVER for the men present on the start date).
+    Until that day he is not ``alive`` (not in any count, not evaluated, not dying); the simulation's
+    ``arrivals`` process makes him alive on it."""
+
+    def __post_init__(self) -> None:
+        if self.arrives_on is None:
+            self.arrives_on = np.full(self.alive.shape[0], NEVER, dtype=np.int32)
 
     def __len__(self) -> int:
         return int(self.alive.shape[0])
@@ -131,6 +149,7 @@ def _empty_sim(n: int) -> SimColumns:
         alive=np.ones(n, dtype=np.bool_),
         activity=np.zeros(n, dtype=np.int8),
         service_end=np.full(n, NEVER, dtype=np.int32),
+        arrives_on=np.full(n, NEVER, dtype=np.int32),
     )
 
 
@@ -180,8 +199,9 @@ class _Window:
     age: int
     first_day: int  # first kept birth day
     last_day: int  # last kept birth day
-    n: int  # rows
+    n: int  # rows (the men present on the start date and the immigrants)
     offset: int  # first row
+    immigrants: int = 0  # of the n rows: men who arrive between the start and ``until``
 
 
 @dataclass(frozen=True)
@@ -203,6 +223,7 @@ class _Ctx:
     seed: int
     start: int  # day
     start_date: dt.date
+    until_date: dt.date
     age_limit: int
     a: Assumptions
     law: object
@@ -264,8 +285,24 @@ def _check_args(start, until, scale, seed) -> tuple[dt.date, dt.date, float, int
     return start, until, float(scale), int(seed)
 
 
-def _plan(start: dt.date, until: dt.date, scale: float) -> tuple[list[_Window], int]:
-    """Age windows of the start year, their kept birth days and row counts."""
+def _arrival_years(a: Assumptions, age: int, start: dt.date, until: dt.date) -> tuple[np.ndarray, ...]:
+    """(first day, last day, expected arrivals per man) of each calendar year of the period from the
+    day after ``start`` to the day before ``until``, for a cohort of RosBRIS ``age`` in the start year:
+    ``migration.immigration_rate`` at his age in that year × ``migration.immigration_by_year`` × the
+    share of the year inside the period."""
+    first, last = to_day(start) + 1, to_day(until) - 1
+    years = np.arange(start.year, until.year + 1)
+    y0 = np.maximum(np.array([to_day(dt.date(int(y), 1, 1)) for y in years]), first)
+    y1 = np.minimum(np.array([to_day(dt.date(int(y), 12, 31)) for y in years]), last)
+    keep = y1 >= y0
+    years, y0, y1 = years[keep], y0[keep], y1[keep]
+    length = np.array([366 if y % 4 == 0 and (y % 100 or y % 400 == 0) else 365 for y in years])
+    rate = a.at("migration.immigration_rate", age + (years - start.year)) * a.at("migration.immigration_by_year", years)
+    return y0.astype(np.int32), y1.astype(np.int32), rate * (y1 - y0 + 1) / length
+
+
+def _plan(start: dt.date, until: dt.date, scale: float, a: Assumptions | None = None) -> tuple[list[_Window], int]:
+    """Age windows of the start year, their kept birth days and row counts (with the immigrants)."""
     men = sources.rosbris().men(start.year)
     mid = to_day(dt.date(start.year, 7, 1))
     start_day = to_day(start)
@@ -280,15 +317,17 @@ def _plan(start: dt.date, until: dt.date, scale: float) -> tuple[list[_Window], 
             continue
         share = (last - first + 1) / (w_last - w_first + 1)
         n = round(float(men[age]) * scale * share)
-        if n == 0:
+        per_man = 0.0 if a is None else float(_arrival_years(a, age, start, until)[2].sum())
+        imm = round(float(men[age]) * scale * share * per_man)
+        if n + imm == 0:
             continue
-        out.append(_Window(age, first, last, n, offset))
-        offset += n
+        out.append(_Window(age, first, last, n + imm, offset, imm))
+        offset += n + imm
     out.sort(key=lambda w: w.first_day)  # oldest first
     offset = 0
     ordered = []
     for w in out:
-        ordered.append(_Window(w.age, w.first_day, w.last_day, w.n, offset))
+        ordered.append(_Window(w.age, w.first_day, w.last_day, w.n, offset, w.immigrants))
         offset += w.n
     return ordered, offset
 
@@ -470,6 +509,17 @@ def _births(ctx: _Ctx, w: _Window) -> None:
     sl = slice(w.offset, w.offset + w.n)
     ctx.pop.birth[sl] = np.repeat(days, counts)
     ctx.pop.birth_key[sl] = np.repeat(cal.key(days), counts)
+    # immigrants: a random subset of the window's rows (so their births are uniform over the window's
+    # days like everyone's, and the rows stay sorted), each with an arrival day drawn over the period
+    # by the expected arrivals of each year
+    arrives = np.full(w.n, NEVER, dtype=np.int32)
+    if w.immigrants:
+        rng = ctx.rng("immigration", w)
+        rows = np.sort(rng.choice(w.n, w.immigrants, replace=False))
+        y0, y1, e = _arrival_years(ctx.a, w.age, ctx.start_date, ctx.until_date)
+        k = rng.choice(e.size, rows.size, p=e / e.sum())
+        arrives[rows] = y0[k] + (rng.random(rows.size) * (y1[k] - y0[k] + 1)).astype(np.int32)
+    ctx.sim.arrives_on[sl] = arrives
     ctx.by_day[w.age] = {
         "age": age_on(days, ctx.start).astype(np.int16),
         "b18": birthday(days, 18).astype(np.int32),
@@ -656,6 +706,13 @@ def _history(ctx: _Ctx, piece: _Piece) -> tuple[float, float]:
     pop.deferrals_used[sl] = used
     pop.degree[sl][i_he] = chain["degree"] <= start
 
+    # an immigrant has no history in Russia's forces or draft boards (his study is drawn like his
+    # cohort's: schooling abroad gives the same diplomas); he is not alive until he arrives
+    imm = np.flatnonzero(sim.arrives_on[sl] != NEVER)
+    served[imm], svc_end[imm], activity[imm], mil_dept[imm] = 0, never, 0, False
+    health[imm], health_date[imm] = 0, never
+    sim.alive[sl][imm] = False
+
     reserve = (
         ((served > 0) & (svc_end <= start))
         | mil_dept
@@ -672,6 +729,7 @@ def _history(ctx: _Ctx, piece: _Piece) -> tuple[float, float]:
     civilian = activity == 0
     fit_now = (h <= _B) & (health != _V) & (health != _D)
     elig_c = civilian & (level == 0) & fit_now
+    elig_c[imm] = False
     elig_a = elig_c & (served == 0) & ~mil_dept
     return (
         float(ctx.by_age("service.contract_by_age", age)[elig_c].sum(dtype=np.float64)),
@@ -734,6 +792,7 @@ def _attributes(ctx: _Ctx, piece: _Piece, k_contract: float, k_acs: float) -> No
     health = pop.health[sl]
     latent = sim.latent_health[sl]
     level = pop.study_level[sl]
+    native = sim.arrives_on[sl] == NEVER  # immigrants are neither in service nor abroad on start
     civilian = sim.activity[sl] == 0
     fit_now = (latent <= _B) & (health != _V) & (health != _D)
     mil_dept = pop.reserve[sl] & (served == 0) & (health != _V) & (age < ctx.age_limit)
@@ -741,7 +800,7 @@ def _attributes(ctx: _Ctx, piece: _Piece, k_contract: float, k_acs: float) -> No
     # --- contract soldiers and men in ACS on start (bundled stocks, assumed age profiles)
     rng = ctx.rng("in_service", piece)
     idx = _pick_by(rng, ctx.tables["service.contract_by_age"] * np.float32(k_contract), age)
-    idx = idx[civilian[idx] & (level[idx] == 0) & fit_now[idx]]
+    idx = idx[civilian[idx] & native[idx] & (level[idx] == 0) & fit_now[idx]]
     term = round(a.value("service.contract_term_years") * 365.25)
     left = 1 + (rng.random(idx.size, dtype=np.float32) * term).astype(np.int32)
     sim.activity[sl][idx] = ACTIVITIES.index("contract")
@@ -752,7 +811,7 @@ def _attributes(ctx: _Ctx, piece: _Piece, k_contract: float, k_acs: float) -> No
     pop.health_date[sl][idx] = start + left - term
     civilian[idx] = False
     idx = _pick_by(rng, ctx.tables["service.acs_age_profile"] * np.float32(k_acs), age)
-    idx = idx[civilian[idx] & (level[idx] == 0) & fit_now[idx] & (served[idx] == 0) & ~mil_dept[idx]]
+    idx = idx[civilian[idx] & native[idx] & (level[idx] == 0) & fit_now[idx] & (served[idx] == 0) & ~mil_dept[idx]]
     term = round(ctx.acs_months * 30.44)
     left = 1 + (rng.random(idx.size, dtype=np.float32) * term).astype(np.int32)
     sim.activity[sl][idx] = ACTIVITIES.index("acs")
@@ -765,7 +824,7 @@ def _attributes(ctx: _Ctx, piece: _Piece, k_contract: float, k_acs: float) -> No
     # --- residence abroad and registration
     rng = ctx.rng("residence", piece)
     idx = _pick_by(rng, ctx.tables["status.abroad"], age)
-    idx = idx[civilian[idx] & (level[idx] == 0)]
+    idx = idx[civilian[idx] & native[idx] & (level[idx] == 0)]
     pop.abroad[sl][idx] = True
     abroad = pop.abroad[sl]
     byear = ctx.by_day[piece.window.age]["byear"][birth - piece.window.first_day]
@@ -774,6 +833,12 @@ def _attributes(ctx: _Ctx, piece: _Piece, k_contract: float, k_acs: float) -> No
     registered = ((byear + 17 < start_year) | ((byear + 17 == start_year) & q1_done)) & ~abroad & (health != _D)
     off = _pick(rng, n, 1.0 - a.value("status.registered"))
     registered[off[civilian[off]]] = False
+    # immigrants: citizens (or citizens on arrival) with the share migration.immigrant_citizen, on the
+    # register like the men of their cohort; foreigners are neither citizens nor on the register
+    imm = np.flatnonzero(~native)
+    foreign = imm[rng.random(imm.size, dtype=np.float32) >= a.value("migration.immigrant_citizen")]
+    pop.citizen[sl][foreign] = False
+    registered[foreign] = False
     pop.registered[sl] = registered
 
     # --- part-time higher education (men without a degree, not in full-time study)
@@ -885,7 +950,7 @@ def build_population(
         from callup.jurisdictions import ru
 
         law = ru.law()
-    plan, n = _plan(start, until, scale)
+    plan, n = _plan(start, until, scale, a)
     # columns are allocated uninitialised; each piece writes its own rows' defaults (in its thread)
     template = columns.empty(1, n_children=N_CHILDREN)
     sim_template = _empty_sim(1)
@@ -907,6 +972,7 @@ def build_population(
         seed=seed,
         start=start_day,
         start_date=start,
+        until_date=until,
         age_limit=age_limit,
         a=a,
         law=law,

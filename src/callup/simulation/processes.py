@@ -187,6 +187,17 @@ def end_services(state: SimState, step: Step) -> None:
 # --- demography ---------------------------------------------------------------------------------
 
 
+def arrivals(state: SimState, step: Step) -> None:
+    """Immigrants whose arrival day falls in this step's period (``sim.arrives_on``, drawn by the
+    build from ``migration.*`` of the population assumptions) become alive residents on it: from this
+    step on they are counted, evaluated, die, study and emigrate like everyone. Deterministic: no
+    draw here, the day was fixed by the build."""
+    arr = state.sp.sim.arrives_on
+    rows = np.flatnonzero((arr > step.prev_day) & (arr <= step.day))
+    state.alive[rows] = True
+    step.add("immigrated", rows.size)
+
+
 def mortality(state: SimState, step: Step, rates: np.ndarray | None = None) -> None:
     """Deaths since the last step: ``1 - exp(-mx * years)`` with the male single-age rates of the year
     (:func:`callup.population.sources.death_rates`; ``rates`` overrides them, for tests)."""
@@ -587,17 +598,22 @@ def mobilisation(state: SimState, step: Step) -> None:
 
 
 def census(state: SimState, step: Step) -> None:
-    """Stocks on the step's day: men alive and resident by age group, in service by kind, emigrants;
+    """Stocks on the step's day: men by age group as the official statistics count them (alive and
+    arrived, emigrants until they deregister), in service by kind, emigrants;
     status and reasons of the resident men of call-up ages (from the step's evaluation)."""
     from callup.jurisdictions import ru
 
     alive, em = state.alive, state.emigrated
     sl = slice(step.lo, step.hi)
     res = alive[sl] & ~em[sl]  # men aged 17-32: the slice holds every age group counted below
+    # The population figures are counted as the official statistics count them (the RosBRIS/Rosstat
+    # estimates the targets come from): an emigrant stays in the count until he deregisters (declares
+    # permanent residence abroad); most who left in 2022 never did.
+    counted = alive[sl] & ~(em[sl] & state.pop.abroad[sl])
     for name, (young, old) in {"men_18_27": (18, 27), "men_18_30": (18, 30), "men_18": (18, 18)}.items():
         lo, hi = state.rows_born_between(int(add_years(np.int32(step.day), -(old + 1))[()]) + 1,
                                          int(add_years(np.int32(step.day), -young)[()]))
-        step.add(name, int(res[max(lo - step.lo, 0):max(hi - step.lo, 0)].sum()))
+        step.add(name, int(counted[max(lo - step.lo, 0):max(hi - step.lo, 0)].sum()))
     for k, name in ((CONSCRIPT, "conscripts"), (CONTRACT, "contract"), (ACS, "acs"), (MOBILISED, "mobilised")):
         step.add(f"in_service_{name}", np.count_nonzero(state.in_service == k))  # the dead have 0
     left = np.flatnonzero(state.emigrated_on != NEVER)
@@ -612,6 +628,7 @@ def census(state: SimState, step: Step) -> None:
 
 
 PROCESSES: tuple[Callable[[SimState, Step], None], ...] = (
+    arrivals,
     end_services,
     mortality,
     health,

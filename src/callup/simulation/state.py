@@ -19,7 +19,8 @@ NONE, CONSCRIPT, CONTRACT, ACS, MOBILISED = range(5)
 @dataclass
 class SimState:
     """One row per man. ``sp`` holds the columns the rules read (``sp.pop``) and the build's
-    simulation columns (``sp.sim``: latent health, alive); the rest is added here, in compact dtypes."""
+    simulation columns (``sp.sim``: latent health, alive - False for the dead and for an immigrant
+    before ``sp.sim.arrives_on``); the rest is added here, in compact dtypes."""
 
     sp: SyntheticPopulation
     emigrated: np.ndarray  # bool: lives abroad now (deregistered or not)
