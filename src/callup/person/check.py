@@ -157,7 +157,7 @@ def check(situation: Situation, on: dt.date | None = None, lang: str = "en", law
         "acs": acs_block,
         "timeline": timeline,
         "penalties": penalties,
-        "deadlines": _deadlines(law, status, reasons, acs_block, position, lang),
+        "deadlines": _deadlines(law, status, reasons, acs_block, position, lang, person.summons is not None),
         "warnings": warnings,
         "law_as_of": LAW_ENCODED_TO.isoformat(),
         "disclaimer": DISCLAIMER[lang].format(date=date.isoformat()),
@@ -285,7 +285,7 @@ DEADLINE_TEXT = {
 }
 
 
-def _deadlines(law, status, reasons, acs_block, position, lang) -> list[dict]:
+def _deadlines(law, status, reasons, acs_block, position, lang, summoned: bool = False) -> list[dict]:
     text = DEADLINE_TEXT[lang]
     out = []
     for r in reasons:
@@ -308,7 +308,7 @@ def _deadlines(law, status, reasons, acs_block, position, lang) -> list[dict]:
             }
         )
     nxt = position["next"]
-    if nxt and status == "liable":
+    if nxt and status == "liable" and not summoned:
         entry = law.entry_at("summons.appear_without_summons_days", from_day(nxt.start))
         if entry is not None and entry.value:
             out.append(

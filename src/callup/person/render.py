@@ -101,6 +101,46 @@ ACS_REASONS = {
 }
 
 
+SUMMONS_LABELS = {
+    "en": {
+        "regime": "Delivery regime",
+        "delivered": "Delivered (or deemed delivered) on",
+        "exit_ban_from": "Exit from Russia banned from",
+        "restrictions_from": "If he has not appeared, restrictions apply from",
+        "missed": "He missed the appearance date: the KoAP 21.5 p.1 fine can apply.",
+        "now": "(in force now)",
+    },
+    "ru": {
+        "regime": "Порядок вручения",
+        "delivered": "Вручена (или считается врученной)",
+        "exit_ban_from": "Запрет выезда из России с",
+        "restrictions_from": "При неявке ограничения применяются с",
+        "missed": "Дата явки пропущена: возможен штраф по ч. 1 ст. 21.5 КоАП.",
+        "now": "(действуют сейчас)",
+    },
+}
+
+
+def _summons_text(s: dict, lang: str) -> str:
+    """A summons' consequences as labelled lines, each with its article."""
+    t = SUMMONS_LABELS[lang]
+    lines = [f"{t['regime']}: {s['regime']} — {s['regime_citation']}"]
+    if s.get("delivered"):
+        lines.append(
+            f"{t['delivered']}: {s['delivered']}"
+            + (f" — {s['deemed_delivered_citation']}" if s.get("deemed_delivered_citation") else "")
+        )
+    if s.get("exit_ban_from"):
+        lines.append(f"{t['exit_ban_from']}: {s['exit_ban_from']} — {s.get('exit_ban_citation', '')}")
+    if s.get("restrictions_from"):
+        now = f" {t['now']}" if s.get("restrictions_apply_now") else ""
+        lines.append(f"{t['restrictions_from']}: {s['restrictions_from']}{now} — {s.get('restrictions_citation', '')}")
+        lines.extend(f"  • {r}" for r in s.get("restrictions", []))
+    if s.get("missed"):
+        lines.append(t["missed"])
+    return "\n".join(lines)
+
+
 def _runs(timeline: list[dict]):
     """Consecutive campaigns with the same status and reasons, as (first, last) pairs."""
     runs: list[list[dict]] = []
@@ -178,14 +218,7 @@ def render(result: dict, lang: str = "en") -> Group:
         parts.append(dl)
 
     if result.get("summons"):
-        s = result["summons"]
-        parts.append(
-            Panel(
-                Text("\n".join(f"{k}: {v}" for k, v in s.items() if v not in (None, [], ""))),
-                title=t["summons"],
-                expand=False,
-            )
-        )
+        parts.append(Panel(Text(_summons_text(result["summons"], lang)), title=t["summons"], expand=False))
 
     if result["penalties"]:
         pt = Table(title=t["penalties"], show_lines=True)
