@@ -186,6 +186,41 @@ def simulate(
                   + (f"; written to {out}" if out is not None else ""))
 
 
+@app.command("scenarios")
+def scenarios_list() -> None:
+    """The bundled scenarios: name and a one-line description (`callup scenario show NAME` for more)."""
+    from callup.scenarios import SCENARIOS, describe
+
+    for name in SCENARIOS:
+        typer.echo(f"{name:16} {describe(name)}")
+
+
+scenario_app = typer.Typer(no_args_is_help=True, help="Inspect a scenario (bundled name or YAML file).")
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("show")
+def scenario_show(
+    scenario: Annotated[str, typer.Argument(help="A bundled scenario name (callup scenarios) or a YAML file.")],
+) -> None:
+    """The resolved scenario: law overrides with their citations, behaviour values with their sources,
+    events and payments."""
+    from callup.scenarios import ScenarioError, load_scenario
+    from callup.scenarios.show import render
+
+    try:
+        scen = load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(str(exc))
+        return
+    from rich.console import Console
+
+    console = Console(soft_wrap=False)
+    console.width = max(console.width, 160)
+    for part in render(scen):
+        console.print(part)
+
+
 def main() -> None:
     app()
 

@@ -23,6 +23,7 @@ from callup.jurisdictions.ru.columns import CRIMINAL, SERVED, health_code, level
 from callup.law.dates import NEVER, NEVER_KEY, add_months, add_years, date_key, month_day, split, to_day
 from callup.law.reasons import LIABLE, STATUS_NAMES
 from callup.population import sources
+from callup.scenarios.model import Events
 
 from .state import ACS, ACS_STATUS, CONSCRIPT, CONTRACT, MOBILISED, SimState
 
@@ -64,6 +65,11 @@ class Step:
     appeared: np.ndarray | None = None
     ignored: np.ndarray | None = None
     mobilisation_done: bool = False
+    events: Events = field(default_factory=Events)  # the dated shocks (war start, mobilisation decree)
+
+    def since(self, day: int | None) -> bool:
+        """Has the event on ``day`` (None: it never happened) happened by this step's day?"""
+        return day is not None and self.day >= day
 
     @property
     def years(self) -> float:
@@ -349,15 +355,23 @@ def migration(state: SimState, step: Step) -> None:
     are ``abroad``, which the rules see), and return of emigrants."""
     b, pop = step.b, state.pop
     rng = step.rng("migration")
-    base = b["emigration_after_2022_per_year"] if step.day > AFTER_2022 else b["emigration_base_per_year"]
+    ev = step.events
+    # the post-war rate applies from the 1 January after the war started (2023-01-01 in the history)
+    after_war = None if ev.war_start is None else int(to_day(f"{int(split(np.int32(ev.war_start))[0]) + 1}-01-01"))
+    base = b["emigration_after_2022_per_year"] if after_war is not None and step.day > after_war \
+        else b["emigration_base_per_year"]
     p = _per_step(base, step.years)
     shock_day = None
-    if step.in_period(INVASION):
+    if ev.war_start is not None and step.in_period(ev.war_start):
         p += b["emigration_shock_feb2022"]
-        shock_day = INVASION
-    if step.in_period(MOBILISATION_DECREE):
+        shock_day = ev.war_start
+    if ev.mobilisation is not None and step.in_period(ev.mobilisation):
         p += b["emigration_shock_sep2022"]
-        shock_day = MOBILISATION_DECREE
+        shock_day = ev.mobilisation
+    for day, share in ev.emigration_shocks:
+        if step.in_period(day):
+            p += share
+            shock_day = day
     lo, hi = _born_between_ages(state, step.day, 18, b["emigration_age_max"])
     rows = _bernoulli_rows(rng, np.array([lo, hi]), np.array([p]))
     rows = rows[state.alive[rows] & ~state.emigrated[rows] & (state.in_service[rows] == 0)]
@@ -406,16 +420,26 @@ def _resident(state: SimState, step: Step) -> np.ndarray:
 def acs(state: SimState, step: Step) -> None:
     """ACS: liable men with a ground (113-FZ Art. 2) apply before the deadline of this campaign with
     probability ``acs_apply`` (``aid_acs_apply`` if a legal-aid group helped them); the commission
-    approves a share ``acs_approve`` of those who may be sent (``acs.may_be_sent``)."""
+    approves a share ``acs_approve`` of those who may be sent (``acs.may_be_sent``). Where the law has
+    no conflict rule (``acs.conflict_rule`` false, a scenario) men with a deferral or exemption may
+    apply too; where it has no deadline (``acs.deadline_*`` null) the application is dated just before
+    the campaign. The engine does not refuse late applications: the deadline only dates them."""
     pop, b = state.pop, step.b
     rng = step.rng("acs")
     sl = slice(step.lo, step.hi)
     sub = pop.slice(step.lo, step.hi)
     ground = ru_acs.has_acs_ground(sub)
-    cand = _resident(state, step) & ground & (state.acs_status[sl] == 0) & (step.status == LIABLE)
+    free = step.status == LIABLE
+    if not step.law.values_at("acs.conflict_rule", np.int32(step.day), dtype=np.bool_, fill=True):
+        free = step.status != STATUS_NAMES.index("not_liable")  # 113-FZ Art. 3 p.2 lifted (as may_be_sent)
+    cand = _resident(state, step) & ground & (state.acs_status[sl] == 0) & free
     p = np.where(state.sought_legal_aid[sl], b["aid_acs_apply"], b["acs_apply"]).astype(np.float32)
     applied = np.flatnonzero(cand & (_u(rng, cand.size) < p))
-    deadline = ru_acs.filing_deadline(step.law, step.campaign)
+    season = "autumn" if step.campaign.season == "autumn" else "spring"
+    if step.law.value_at(f"acs.deadline_{season}", step.campaign.start) is None:
+        deadline = step.day  # no filing deadline (a scenario): he applies in the weeks before the campaign
+    else:
+        deadline = ru_acs.filing_deadline(step.law, step.campaign)
     pop.acs_applied[step.lo + applied] = deadline - 1 - (rng.random(applied.size) * 60).astype(np.int32)
     state.acs_status[step.lo + applied] = ACS_STATUS.index("applied")
     step.add("acs_applied", applied.size)
@@ -436,16 +460,19 @@ def acs(state: SimState, step: Step) -> None:
 
 def summons(state: SimState, step: Step) -> None:
     """Summonses: among the liable, registered, resident men not in service, those a summons reaches
-    (``reach_personal``; ``reach_register`` from ``register_from``), up to ``summons_per_quota`` times
+    (``reach_personal``; ``reach_register`` from ``register_from`` once the law's registers are in
+    operation, ``summons.registers_operational``), up to ``summons_per_quota`` times
     the quota, chosen by alignment."""
     b = step.b
     rng = step.rng("summons")
     sl = slice(step.lo, step.hi)
     year_frac = 1970 + step.day / DAYS_PER_YEAR
-    reach = b["reach_register"] if year_frac >= b["register_from"] else b["reach_personal"]
+    operational = step.law.value_at("summons.registers_operational", step.day) is True
+    reach = b["reach_register"] if year_frac >= b["register_from"] and operational else b["reach_personal"]
     pool = _resident(state, step) & state.pop.registered[sl] & (step.status == LIABLE)
     idx = np.flatnonzero(pool)
     idx = idx[_u(rng, idx.size) < reach]
+    step.add("reachable", idx.size)
     idx = _take_first(rng, idx, round(b["summons_per_quota"] * step.quota_rows()))
     state.summoned[step.lo + idx] = np.minimum(state.summoned[step.lo + idx].astype(np.int16) + 1, 255)
     step.summoned = idx
@@ -460,13 +487,13 @@ def response(state: SimState, step: Step) -> None:
     rng = step.rng("response")
     idx = step.summoned if step.summoned is not None else np.zeros(0, dtype=np.int64)
     rows = step.lo + idx
-    p_aid = b["legal_aid"] * (b["legal_aid_war_factor"] if step.day >= INVASION else 1.0)
+    p_aid = b["legal_aid"] * (b["legal_aid_war_factor"] if step.since(step.events.war_start) else 1.0)
     aided = _u(rng, idx.size) < p_aid
     state.sought_legal_aid[rows[aided]] = True
     appear = _u(rng, idx.size) < b["appear"]
     appear |= ~appear & aided & (_u(rng, idx.size) < b["aid_lawful"])
     rest = ~appear
-    p_leave = b["leave_on_summons"] if step.day >= MOBILISATION_DECREE else 0.0
+    p_leave = b["leave_on_summons"] if step.since(step.events.mobilisation) else 0.0
     leave = rest & (_u(rng, idx.size) < p_leave)
     ignore = rest & ~leave
     _emigrate(state, step, rows[leave], rng)
@@ -553,7 +580,7 @@ def contracts(state: SimState, step: Step) -> None:
     age_max = float(b["contract_age_no_limit"] if limit is None else limit)
     pay = step.payments(step.day)
     rate = b["contract_base_per_year"] * (1.0 + pay / b["contract_payment_scale"]) ** b["contract_payment_elasticity"]
-    if step.day >= INVASION:
+    if step.since(step.events.war_start):
         rate *= b["contract_war_factor"]
     lo, hi = _born_between_ages(state, step.day, 18, age_max - 1)
     rows = _bernoulli_rows(rng, np.array([lo, hi]), np.array([_per_step(rate, step.years)]))

@@ -105,9 +105,9 @@ def simulate(
     step_times = []
     for i, c in enumerate(camps):
         ts = time.perf_counter()
-        step = Step(campaign=c, index=i, day=c.callup_start, prev_day=prev, law=law, b=scen.behaviour,
-                    assumptions=assumptions, seed=seed, scale=float(scale), payments=signup_payment,
-                    mobilisation_done=done)
+        step = Step(campaign=c, index=i, day=c.callup_start, prev_day=prev, law=law,
+                    b=scen.behaviour_on(c.callup_start), assumptions=assumptions, seed=seed, scale=float(scale),
+                    payments=scen.payment_at, mobilisation_done=done, events=scen.events)
         for process in PROCESSES:
             process(state, step)
         done = step.mobilisation_done
