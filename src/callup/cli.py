@@ -221,6 +221,11 @@ def scenario_show(
         console.print(part)
 
 
+from callup.compare.cli import register as register_compare  # noqa: E402
+
+register_compare(app)
+
+
 def main() -> None:
     app()
 
