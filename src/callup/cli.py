@@ -100,8 +100,11 @@ def simulate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same output).")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Directory for the output tables.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print campaigns and years as JSON.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Also write DIR/report.html and PNG charts.")] = False,
 ) -> None:
     """Run the population microsimulation of call-up campaigns (national units, weighted)."""
+    if report and out is None:
+        _fail("--report: needs --out DIR (the report is written into that directory)")
     if not 0 < scale <= 1:
         _fail(f"--scale: expected a number in (0, 1], got {scale!r}")
     if seed < 0:
@@ -144,6 +147,10 @@ def simulate(
             write_outputs(result, out)
         except OSError as exc:
             _fail(f"--out: cannot write {str(out)!r}: {exc.strerror or exc}")
+        if report:
+            from callup.reports.cli import report_after_run
+
+            report_after_run(out)
     if as_json:
         import json
 
@@ -222,8 +229,10 @@ def scenario_show(
 
 
 from callup.compare.cli import register as register_compare  # noqa: E402
+from callup.reports.cli import register as register_report  # noqa: E402
 
 register_compare(app)
+register_report(app)
 
 
 def main() -> None:

@@ -70,9 +70,12 @@ def register(app: typer.Typer) -> None:
         last: Annotated[str, typer.Option("--to", help="Last campaign, e.g. 2025-autumn.")] = "2025-autumn",
         out: Annotated[Path | None, typer.Option("--out", help="Directory for the comparison tables.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the differences as JSON.")] = False,
+        report: Annotated[bool, typer.Option("--report", help="Also write DIR/report.html and PNG charts.")] = False,
     ) -> None:
         """Run scenarios on common random numbers (same seeded population, same draws) and print the
         differences from the first one per year for the main outcomes (B−A, C−A, ...)."""
+        if report and out is None:
+            _fail("--report: needs --out DIR (the report is written into that directory)")
         if len(scenarios) < 2:
             _fail(f"SCENARIOS: expected two or more (the first is the reference), got {len(scenarios)}")
         if not 0 < scale <= 1:
@@ -113,6 +116,10 @@ def register(app: typer.Typer) -> None:
                 write_comparison(result, out)
             except OSError as exc:
                 _fail(f"--out: cannot write {str(out)!r}: {exc.strerror or exc}")
+            if report:
+                from callup.reports.cli import report_after_run
+
+                report_after_run(out)
         if as_json:
             import json
 
