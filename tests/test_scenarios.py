@@ -57,8 +57,10 @@ def test_every_bundled_scenario_runs_at_a_tiny_scale():
 
 
 def test_the_calibration_can_still_build_a_scenario_positionally(runs):
+    from callup.scenarios.load import calibrated_behaviour
+
     base = load_scenario("baseline")
-    s = Scenario("baseline", load_behaviour(), base.law)
+    s = Scenario("baseline", calibrated_behaviour()[0], base.law)
     assert simulate(s, scale=SCALE, seed=0).campaigns == runs["baseline"].campaigns
 
 

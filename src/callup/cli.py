@@ -228,6 +228,30 @@ def scenario_show(
         console.print(part)
 
 
+@app.command()
+def calibrate(
+    scale: Annotated[float, typer.Option("--scale", help="Sample fraction for the fit, 0 < S <= 1.")] = 0.005,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (common random numbers for every run).")] = 0,
+    write: Annotated[bool, typer.Option("--write", help="Write the fit into the bundled baseline_fit.yaml.")] = False,
+    max_evals: Annotated[int, typer.Option("--max-evals", help="Upper bound on simulation runs.")] = 150,
+) -> None:
+    """Fit the behaviour parameters to the 2019-2022 (2023 for contracts) targets; print target /
+    before / after / error. Only behaviour is fitted; no output is ever set."""
+    if not 0 < scale <= 1:
+        _fail(f"--scale: expected a number in (0, 1], got {scale!r}")
+    if seed < 0:
+        _fail(f"--seed: expected a non-negative integer, got {seed!r}")
+    if max_evals < 1:
+        _fail(f"--max-evals: expected a positive integer, got {max_evals!r}")
+    from callup.simulation import SimulationError
+    from callup.simulation.fit import FitError, calibrate_command
+
+    try:
+        calibrate_command(scale=scale, seed=seed, write=write, max_evals=max_evals)
+    except (FitError, SimulationError) as exc:
+        _fail(str(exc))
+
+
 from callup.compare.cli import register as register_compare  # noqa: E402
 from callup.reports.cli import register as register_report  # noqa: E402
 

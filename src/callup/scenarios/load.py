@@ -241,19 +241,29 @@ def _date_key(d: dt.date) -> str:
     return d.isoformat()
 
 
+def calibrated_behaviour():
+    """The behaviour every scenario starts from: behaviour.yaml with the calibrated values of
+    ``simulation/baseline_fit.yaml`` (written by ``callup calibrate --write``) applied on top."""
+    from callup.simulation.behaviour import load_behaviour
+    from callup.simulation.fit import load_baseline_fit
+
+    fitted = load_baseline_fit()
+    return load_behaviour().with_overrides(fitted), fitted
+
+
 def build(layers: list[Layer]) -> Scenario:
     """Apply the layers from the root to the named scenario."""
     from callup.jurisdictions import ru
     from callup.jurisdictions.ru.calendar import campaign_named
-    from callup.simulation.behaviour import BehaviourError, load_behaviour
+    from callup.simulation.behaviour import BehaviourError
 
     law = ru.law()
-    behaviour = load_behaviour()
+    behaviour, fitted = calibrated_behaviour()
     dated: dict[str, tuple[tuple[int, float], ...]] = {}
     events = Events()
     payments: tuple[tuple[int, float], ...] | None = None
     factor = 1.0
-    provenance: dict = {}
+    provenance: dict = {("behaviour", name): "baseline_fit.yaml (calibrated)" for name in fitted}
     sources: list[str] = []
     for layer in reversed(layers):
         src, spec, name = layer.src, layer.spec, layer.name

@@ -74,12 +74,20 @@ def _law_table(scen: Scenario) -> Table:
     return t
 
 
-def _behaviour_table(scen: Scenario) -> Table:
-    from callup.simulation.behaviour import load_behaviour
+def _short(where: str) -> str:
+    """A provenance label with a user file's directories dropped (the header gives the full path)."""
+    return where if where.startswith("bundled/") else where.rsplit("/", 1)[-1]
 
-    base = load_behaviour()
+
+def _behaviour_table(scen: Scenario) -> Table:
+    from callup.scenarios.load import calibrated_behaviour
+
+    base, _ = calibrated_behaviour()
     dated = dict(scen.behaviour_dated)
-    t = Table(title=f"Behaviour values of {scen.name} (behaviour.yaml: range and source of each)", show_lines=False)
+    t = Table(
+        title=f"Behaviour values of {scen.name} (behaviour.yaml + calibrated baseline_fit.yaml; range, source)",
+        show_lines=False,
+    )
     for c in ("name", "value", "baseline", "range", "source", "set by"):
         t.add_column(c, overflow="fold")
     for name in scen.behaviour:
@@ -90,7 +98,7 @@ def _behaviour_table(scen: Scenario) -> Table:
         changed = p.value != base[name] or name in dated
         t.add_row(Text(name, style="bold" if changed else ""), value, _fmt(base[name]) if changed else "",
                   f"[{_fmt(p.range[0])}, {_fmt(p.range[1])}]", p.source,
-                  scen.provenance.get(("behaviour", name), "behaviour.yaml"))
+                  _short(scen.provenance.get(("behaviour", name), "behaviour.yaml")))
     return t
 
 
