@@ -252,11 +252,13 @@ def calibrate(
         _fail(str(exc))
 
 
+from callup.acs_application.cli import register as register_acs_application  # noqa: E402
 from callup.compare.cli import register as register_compare  # noqa: E402
 from callup.reports.cli import register as register_report  # noqa: E402
 
 register_compare(app)
 register_report(app)
+register_acs_application(app)
 
 
 def main() -> None:

@@ -1,0 +1,98 @@
+"""``callup acs-application SITUATION --statement FILE [--lang ru] [--out DIR] [--date D]``.
+
+In ``callup/cli.py``::
+
+    from callup.acs_application.cli import register as register_acs_application
+    register_acs_application(app)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _read(source: str, what: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    if not path.is_file():
+        _fail(f"{what}: no such file {source!r}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        _fail(f"{what}: {source!r} is not UTF-8 text")
+    except OSError as exc:
+        _fail(f"{what}: cannot read {source!r}: {exc.strerror}")
+    return ""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``acs-application`` command to ``app``."""
+
+    @app.command("acs-application")
+    def acs_application(
+        situation: Annotated[str, typer.Argument(help="Situation file (JSON or YAML) with an 'applicant:' block.")],
+        statement: Annotated[
+            str, typer.Option("--statement", help="Your statement of reasons (UTF-8 text), used exactly as written.")
+        ],
+        lang: Annotated[str, typer.Option("--lang", help="Language of the documents: ru.")] = "ru",
+        out: Annotated[Path, typer.Option("--out", help="Directory to write the documents to.")] = Path("."),
+        date: Annotated[
+            str | None,
+            typer.Option(
+                "--date", help="Date of the application, YYYY-MM-DD (default: the situation's date, else today)."
+            ),
+        ] = None,
+    ) -> None:
+        """Write the application for alternative civilian service (DOCX + printable HTML), an autobiography
+        skeleton and a one-page deadline summary. Refuses (exit 2) when ACS is not for you, and says why.
+
+        Nothing is logged or sent; files are written only to --out.
+        """
+        from . import Incomplete, InputError, NotForHim, generate, write_documents
+
+        on = None
+        if date is not None:
+            try:
+                on = dt.date.fromisoformat(date)
+            except ValueError:
+                _fail(f"--date: expected a date YYYY-MM-DD, got {date!r}")
+        sit_text = _read(situation, "SITUATION")
+        stmt_text = _read(statement, "--statement")
+        try:
+            docs = generate(sit_text, stmt_text, on=on, lang=lang)
+        except InputError as exc:
+            _fail(str(exc))
+            return
+        except NotForHim as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except Incomplete as exc:
+            _fail("the application is incomplete:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+            return
+        try:
+            paths = write_documents(docs, out)
+        except OSError as exc:
+            _fail(f"--out: cannot write to {str(out)!r}: {exc.strerror}")
+            return
+        for p in paths:
+            typer.echo(f"written: {p}")
+        kind = "поданное с опозданием (срок прошёл)" if docs.late else "в срок"
+        typer.echo(
+            f"campaign: {docs.campaign}; filing deadline: {docs.deadline} "
+            f"(last day {docs.last_day}); application {kind}"
+        )
+        for w in docs.warnings:
+            typer.echo(f"warning: {w}", err=True)
