@@ -87,6 +87,7 @@ BAD = [
     ("person: {birth_date: 2001-01-01, waived: [deferral.nonsense]}", "person.waived[0]"),
     ("date: 2020-01-01\nperson: {birth_date: 2021-01-01}", "person.birth_date: 2021-01-01 is after the check date"),
     ("date: 2020-01-01", "person: required field is missing"),
+    ("date: 2000-01-01\nperson: {birth_date: 1980-01-01}", "date: 2000-01-01 is before 2019-01-01"),
     ("- 1\n- 2", "expected a mapping"),
 ]
 

@@ -14,13 +14,13 @@ from callup.person.check import check
 from callup.person.load import parse_situation
 
 ROOT = Path(__file__).resolve().parents[1]
-DISTINCT = "1987-06-05"  # a birth date no file of the project contains
+DISTINCT = "1997-06-05"  # a birth date no file of the project contains
 SITUATION = f"""
-date: 2010-01-01
+date: 2020-01-01
 person:
   birth_date: {DISTINCT}
   beliefs_conflict: true
-  children: [{{birth_date: 2009-09-09}}]
+  children: [{{birth_date: 2019-09-09}}]
 """
 
 
@@ -49,7 +49,7 @@ def test_the_command_leaves_no_file_and_says_nothing_on_stderr(tmp_path):
         env=env,
     )
     assert out.returncode == 0, out.stderr
-    assert "2014-06-05" in out.stdout  # his 27th birthday: the answer goes to him, and only there
+    assert "2027-06-05" in out.stdout  # his 30th birthday: the answer goes to him, and only there
     assert out.stderr == ""
     for d in (home, tmp, work):
         assert list(d.rglob("*")) == [], f"the check wrote into {d}"

@@ -23,6 +23,8 @@ from callup.person.row import person_row
 from callup.person.situation import Situation
 
 STATUS_RANK = {"P": 0, "S": 1, "UNCONFIRMED": 2, "override": 1}
+LAW_ENCODED_FROM = dt.date(2019, 1, 1)
+"""The first day the Russian law is encoded for (issue 2: "Russia, 2019-01-01 to today")."""
 LAW_ENCODED_TO = dt.date(2026, 3, 31)
 """The newest legal sources behind the encoded law (see shared/law/ru-facts.md)."""
 
@@ -83,6 +85,10 @@ def check(situation: Situation, on: dt.date | None = None, lang: str = "en", law
     vocab = ru.vocabulary()
     date = on or situation.date or dt.date.today()
     person = situation.person
+    if date < LAW_ENCODED_FROM:
+        raise SituationError(
+            "date", f"{date} is before {LAW_ENCODED_FROM}: the law is encoded from {LAW_ENCODED_FROM} to today"
+        )
     if person.birth_date > date:
         raise SituationError("person.birth_date", f"{person.birth_date} is after the check date {date}")
     for i, code in enumerate(person.waived):
