@@ -255,10 +255,12 @@ def calibrate(
 from callup.acs_application.cli import register as register_acs_application  # noqa: E402
 from callup.compare.cli import register as register_compare  # noqa: E402
 from callup.reports.cli import register as register_report  # noqa: E402
+from callup.web import register as register_web  # noqa: E402
 
 register_compare(app)
 register_report(app)
 register_acs_application(app)
+register_web(app)
 
 
 def main() -> None:

@@ -1,0 +1,339 @@
+"""The FastAPI application: the HTTP API under /api, the check and explorer pages, local docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from callup.law.parameters import ParameterError
+from callup.person.check import SituationError, check
+from callup.person.situation import Situation
+from callup.scenarios import SCENARIOS
+
+from . import forms
+from .jobs import FILES, JobManager, TooManyJobs
+from .middleware import BodyLimit, SecurityHeaders
+from .settings import Settings
+
+HERE = Path(__file__).parent
+log = logging.getLogger("callup.web")
+
+
+class _Errors:
+    """Duck-typed stand-in for a ValidationError, so :func:`callup.person.load.describe` words it."""
+
+    def __init__(self, errors: list[dict]):
+        self._errors = errors
+
+    def errors(self) -> list[dict]:
+        return self._errors
+
+
+def describe_errors(errors: list[dict]) -> tuple[str, str]:
+    """(field, message) of the first problem, worded as `callup check` words it."""
+    from callup.person.load import describe
+
+    cleaned = []
+    for e in errors:
+        loc = tuple(e.get("loc", ()))
+        if loc and loc[0] in ("body", "query", "path"):
+            loc = loc[1:]
+        cleaned.append({**e, "loc": loc})
+    if cleaned and not cleaned[0]["loc"] and isinstance(cleaned[0].get("input"), bytes | str):
+        return "situation", "situation: expected a JSON object (send it with Content-Type: application/json)"
+    if cleaned and cleaned[0]["type"] == "json_invalid":
+        return "situation", f"situation: not valid JSON ({cleaned[0].get('ctx', {}).get('error', 'parse error')})"
+    try:
+        msg = describe(_Errors(cleaned))  # type: ignore[arg-type]
+    except Exception:  # an error shape describe() does not know: say it plainly
+        e = cleaned[0] if cleaned else {"loc": (), "msg": "invalid request"}
+        msg = f"{'.'.join(map(str, e['loc'])) or 'request'}: {e['msg']}"
+    field = msg.partition(": ")[0]
+    return field, msg
+
+
+class SimulateRequest(BaseModel):
+    """A simulation: a bundled scenario, a bounded scale, a seed and a range of campaigns."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    scenario: Literal[SCENARIOS] = "baseline"  # type: ignore[valid-type]
+    scale: float = Field(0.002, gt=0, le=1, description="Sample fraction; bounded by the server's --max-scale.")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    first: str = Field("2019-spring", alias="from", max_length=20, pattern=r"^\d{4}-(spring|autumn)$")
+    last: str = Field("2019-autumn", alias="to", max_length=20, pattern=r"^\d{4}-(spring|autumn)$")
+    report: bool = Field(False, description="Also write report.html (takes a few seconds more).")
+
+
+class _DropRecords(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+def silence_uvicorn_access_log() -> None:
+    """uvicorn's access log records the client address and the query string: drop its records
+    (``callup.web.access`` logs method, path and status instead)."""
+    logger = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _DropRecords) for f in logger.filters):
+        logger.addFilter(_DropRecords())
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    silence_uvicorn_access_log()
+    jobs = JobManager(settings.max_jobs, settings.keep_jobs, settings.data_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        jobs.close()
+
+    app = FastAPI(title="callup", version=_version(),
+                  description="Military-service law as code: a private check and a scenario explorer. "
+                              "Nothing about the person is stored or logged.",
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.settings, app.state.jobs = settings, jobs
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, log=settings.access_log)  # outermost: 413s get the headers too
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # Swagger UI 5 (it reads OpenAPI 3.1), vendored by the fastapi-offline package: served from here,
+    # never from a CDN
+    import importlib.util
+
+    spec = importlib.util.find_spec("fastapi_offline")
+    swagger_dir = Path(spec.origin).parent / "static" if spec and spec.origin else None
+    has_swagger = swagger_dir is not None and (swagger_dir / "swagger-ui-bundle.js").is_file()
+    if has_swagger:
+        app.mount("/static/swagger", StaticFiles(directory=str(swagger_dir)), name="swagger")
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    # --- errors: always a 4xx with a message, never a 500 with a trace -----------------------
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        field, msg = describe_errors(list(exc.errors()))
+        return JSONResponse({"detail": msg, "field": field}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    # --- API ------------------------------------------------------------------------------
+    @app.get("/api/health", tags=["api"])
+    async def health() -> dict:
+        return {"status": "ok", "version": _version(), "jobs_active": jobs.active(),
+                "limits": {"max_body_bytes": settings.max_body_bytes, "max_scale": settings.max_scale,
+                           "max_jobs": settings.max_jobs}}
+
+    @app.post("/api/check", tags=["api"],
+              responses={422: {"description": "The situation is invalid; `detail` names the field."}})
+    async def api_check(situation: Situation, lang: Literal["en", "ru"] = "en") -> JSONResponse:
+        """The check of one person: the same JSON as `callup check --json`. Nothing is stored or logged."""
+        try:
+            result = check(situation, lang=lang)
+        except SituationError as exc:
+            return JSONResponse({"detail": str(exc), "field": exc.field}, status_code=422)
+        except ParameterError as exc:  # a check date before the encoded law: say so, not a 500
+            return JSONResponse({"detail": f"date: {exc}; the law is encoded from 2019", "field": "date"},
+                                status_code=422)
+        return JSONResponse(result)
+
+    @app.get("/api/parameters", tags=["api"])
+    async def parameters() -> dict:
+        """Every legal parameter: path, description, unit, and the value in force today with its citation."""
+        law = _law()
+        today = dt.date.today()
+        out = []
+        for path in sorted(law):
+            p = law[path]
+            e = p.entry_at(today)
+            out.append({"path": path, "description": p.description, "description_ru": p.description_ru,
+                        "unit": p.unit, "value_today": _plain(e.value) if e else None,
+                        "citation_today": e.reference if e else None, "values": len(p.values)})
+        return {"date": today.isoformat(), "parameters": out}
+
+    @app.get("/api/parameters/{path:path}", tags=["api"])
+    async def parameter(path: str) -> dict:
+        """One parameter's dated values, each with its citation and status (P, S, UNCONFIRMED)."""
+        law = _law()
+        if path not in law:
+            raise HTTPException(404, f"no parameter {path!r}; GET /api/parameters lists them")
+        p = law[path]
+        return {"path": path, "description": p.description, "description_ru": p.description_ru, "unit": p.unit,
+                "source": p.source, "documentation": p.documentation,
+                "values": [{"start": v.start.isoformat(), "value": _plain(v.value), "citation": v.reference,
+                            "status": v.status, "unconfirmed": v.unconfirmed, "note": v.note, "url": v.url}
+                           for v in p.values]}
+
+    @app.get("/api/scenarios", tags=["api"])
+    async def scenarios() -> dict:
+        from callup.scenarios import describe
+
+        return {"scenarios": [{"name": n, "description": describe(n)} for n in SCENARIOS]}
+
+    def _start_job(req: SimulateRequest):
+        if req.scale > settings.max_scale:
+            raise HTTPException(422, f"scale: {req.scale} is above this server's limit {settings.max_scale} "
+                                     "(--max-scale)")
+        from callup.jurisdictions import ru
+        from callup.population import sources
+        from callup.simulation.run import SimulationError, campaign_range
+
+        try:
+            camps = campaign_range(ru.law(), req.first, req.last)
+        except SimulationError as exc:
+            raise HTTPException(422, f"from/to: {exc}") from None
+        years = sources.rosbris().years
+        if camps[0].year not in years:
+            raise HTTPException(422, f"from: {req.first} starts outside the bundled population data "
+                                     f"({years[0]}-{years[-1]})")
+        try:
+            return jobs.submit(req.scenario, req.scale, req.seed, req.first, req.last, req.report)
+        except TooManyJobs as exc:
+            raise HTTPException(429, str(exc)) from None
+
+    @app.post("/api/simulate", tags=["api"], status_code=202,
+              responses={422: {"description": "Bad or over-limit request"}, 429: {"description": "Too many jobs"}})
+    async def api_simulate(req: SimulateRequest) -> dict:
+        """Start a simulation in a worker; poll `GET /api/jobs/{id}` for progress and results."""
+        job = _start_job(req)
+        return {"id": job.id, "status": job.status, "url": f"/api/jobs/{job.id}"}
+
+    @app.get("/api/jobs/{job_id}", tags=["api"])
+    async def api_job(job_id: str) -> dict:
+        return _job(job_id).as_json()
+
+    @app.get("/api/jobs/{job_id}/files/{name}", tags=["api"])
+    async def api_job_file(job_id: str, name: str):
+        job = _job(job_id)
+        if name not in FILES or job.directory is None or not (job.directory / name).is_file():
+            raise HTTPException(404, f"no file {name!r} for job {job_id} (files: {', '.join(FILES)})")
+        # the report is an offline page with its scripts inline: download it rather than show it
+        # under this site's script policy
+        return FileResponse(job.directory / name, filename=name, content_disposition_type="attachment")
+
+    @app.get("/api/jobs/{job_id}/charts/{name}", tags=["api"])
+    async def api_job_chart(job_id: str, name: str):
+        job = _job(job_id)
+        charts = job.directory / "report_charts" if job.directory else None
+        if charts is None or not name.endswith(".png") or "/" in name or not (charts / name).is_file():
+            raise HTTPException(404, f"no chart {name!r} for job {job_id}")
+        return FileResponse(charts / name, media_type="image/png")
+
+    def _job(job_id: str):
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no job {job_id!r} (finished jobs are kept for a while only)")
+        return job
+
+    # --- pages ----------------------------------------------------------------------------
+    def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        lang = ctx.get("lang", "en")
+        return templates.TemplateResponse(request, name, {"t": forms.TEXT[lang], "lang": lang, **ctx},
+                                          status_code=status)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def home(request: Request, lang: Literal["en", "ru"] = "en"):
+        return page(request, "check.html", lang=lang, fields=forms.FIELDS, values={}, error=None,
+                    today=dt.date.today().isoformat())
+
+    @app.post("/check", response_class=HTMLResponse, include_in_schema=False)
+    async def check_page(request: Request):
+        data = await request.form()
+        lang = data.get("lang") if data.get("lang") in ("en", "ru") else "en"
+        values = {k: v for k, v in data.items() if isinstance(v, str)}
+        try:
+            sit = Situation.model_validate(forms.situation_of(values))
+            result = check(sit, lang=lang)
+        except ValidationError as exc:
+            _field, msg = describe_errors(exc.errors())
+            return page(request, "check.html", 422, lang=lang, fields=forms.FIELDS, values=values,
+                        error=msg, today=dt.date.today().isoformat())
+        except ParameterError as exc:
+            return page(request, "check.html", 422, lang=lang, fields=forms.FIELDS, values=values,
+                        error=f"date: {exc}; the law is encoded from 2019", today=dt.date.today().isoformat())
+        except (SituationError, forms.FormError) as exc:
+            return page(request, "check.html", 422, lang=lang, fields=forms.FIELDS, values=values,
+                        error=str(exc), today=dt.date.today().isoformat())
+        return page(request, "result.html", lang=lang, r=result)
+
+    @app.get("/explorer", response_class=HTMLResponse, include_in_schema=False)
+    async def explorer(request: Request, lang: Literal["en", "ru"] = "en"):
+        from callup.scenarios import describe
+
+        return page(request, "explorer.html", lang=lang, error=None, max_scale=settings.max_scale,
+                    scenarios=[(n, describe(n)) for n in SCENARIOS])
+
+    @app.post("/explorer", response_class=HTMLResponse, include_in_schema=False)
+    async def explorer_run(request: Request, scenario: Annotated[str, Form()] = "baseline",
+                           scale: Annotated[str, Form()] = "0.002", seed: Annotated[str, Form()] = "0",
+                           first: Annotated[str, Form()] = "2019-spring", last: Annotated[str, Form()] = "2019-autumn",
+                           lang: Annotated[str, Form()] = "en", report: Annotated[str | None, Form()] = None):
+        from callup.scenarios import describe
+
+        lang = lang if lang in ("en", "ru") else "en"
+        try:
+            req = SimulateRequest.model_validate({"scenario": scenario, "scale": scale, "seed": seed, "from": first,
+                                                  "to": last, "report": report is not None})
+            job = _start_job(req)
+        except ValidationError as exc:
+            error = describe_errors(exc.errors())[1]
+        except HTTPException as exc:
+            error = str(exc.detail)
+        else:
+            return RedirectResponse(f"/explorer/jobs/{job.id}?lang={lang}", status_code=303)
+        return page(request, "explorer.html", 422, lang=lang, error=error, max_scale=settings.max_scale,
+                    scenarios=[(n, describe(n)) for n in SCENARIOS])
+
+    @app.get("/explorer/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def explorer_job(request: Request, job_id: str, lang: Literal["en", "ru"] = "en"):
+        job = _job(job_id)
+        charts = []
+        if job.directory is not None and (job.directory / "report_charts").is_dir():
+            charts = sorted(p.name for p in (job.directory / "report_charts").glob("*.png"))
+        return page(request, "job.html", lang=lang, job=job.as_json(), charts=charts)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon():
+        return Response(status_code=204)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def docs(request: Request):
+        return page(request, "docs.html", has_swagger=has_swagger)
+
+    return app
+
+
+def _version() -> str:
+    from callup import __version__
+
+    return __version__
+
+
+def _law():
+    from callup.jurisdictions import ru
+
+    return ru.law()
+
+
+def _plain(value: Any) -> Any:
+    """A parameter value as plain JSON (frozen maps and tuples become objects and lists)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
