@@ -1,6 +1,6 @@
 """Load benchmark of the web API: POST /api/check throughput and latency against a local server.
 
-    .venv/bin/python bench/bench_web.py [--workers 2] [--connections 16] [--seconds 10] [--out FILE]
+    .venv/bin/python bench/bench_web.py [--workers 2] [--connections 8] [--seconds 10] [--out FILE]
 
 Starts ``uvicorn callup.web.app:create_app`` on 127.0.0.1 (a free port, access log off) as a child
 process, checks that the answer equals the in-process ``check()``, then drives it for a bounded time
@@ -95,7 +95,7 @@ async def drive(port: int, connections: int, seconds: float, warmup: float) -> d
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
-    ap.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections (default 16)")
+    ap.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections (default 8)")
     ap.add_argument("--seconds", type=float, default=10.0, help="measured seconds (default 10; max 120)")
     ap.add_argument("--warmup", type=float, default=2.0)
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "web-latest.json")
