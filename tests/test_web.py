@@ -324,3 +324,130 @@ def test_fuzz_from_openapi_schema(client):
             _wait(client, r.json()["id"])
 
     run_sim()
+
+
+# --- the check form covers the whole situation schema -----------------------------------------
+BASE = {"lang": "en", "date": "2024-10-10", "birth_date": "2001-03-03", "registered": "on"}
+FORM_CASES = [  # (extra form fields, the equivalent extra person fields)
+    ({"sex": "female"}, {"sex": "female"}),
+    ({"citizenship": "kz"}, {"citizenship": "kz"}),
+    ({"academic_degree": "candidate"}, {"academic_degree": "candidate"}),
+    ({"academic_degree": "doctor", "waived": ["exempt.degree"]},
+     {"academic_degree": "doctor", "waived": ["exempt.degree"]}),
+    ({"study_level": "master", "study_full_time": "on", "study_accredited": "on", "study_start": "2023-09-01",
+      "study_end": "2025-06-30", "diploma1_level": "bachelor", "diploma1_date": "2023-06-30",
+      "diploma2_level": "spo", "diploma2_date": "2019-06-30", "study_deferrals_used": ["spo", "bachelor"]},
+     {"study": {"level": "master", "full_time": True, "accredited": True, "start": "2023-09-01",
+                "end": "2025-06-30"},
+      "diplomas": [{"level": "bachelor", "date": "2023-06-30"}, {"level": "spo", "date": "2019-06-30"}],
+      "study_deferrals_used": ["spo", "bachelor"]}),
+    ({"child1": "2020-01-01", "child1_disabled": "on", "single_father": "on"},
+     {"children": [{"birth_date": "2020-01-01", "disabled": True}], "single_father": True}),
+    ({"child1": "2020-01-01", "child2": "2022-02-02", "child3": "2023-03-03", "child3_disabled": "on"},
+     {"children": [{"birth_date": "2020-01-01"}, {"birth_date": "2022-02-02"},
+                   {"birth_date": "2023-03-03", "disabled": True}]}),
+    ({"it_accredited_employer": "on", "it_full_time": "on", "it_listed_specialty": "on", "it_tenure_days": "400",
+      "it_contract_start": "2023-01-01", "it_graduated": "2022-06-30"},
+     {"it_worker": {"accredited_employer": True, "full_time": True, "listed_specialty": True, "tenure_days": 400,
+                    "contract_start": "2023-01-01", "graduated": "2022-06-30"}}),
+    ({"it_accredited_employer": "on"}, {"it_worker": {"accredited_employer": True}}),
+    ({"beliefs_conflict": "on", "acs_application_date": "2024-03-01"},
+     {"beliefs_conflict": True, "acs_application_date": "2024-03-01"}),
+    ({"indigenous_traditional": "on"}, {"indigenous_traditional": True}),
+    ({"summons_method": "register", "summons_placed_in_register": "2024-09-01", "summons_appearance_date":
+      "2024-10-01"},
+     {"summons": {"method": "register", "placed_in_register": "2024-09-01", "appearance_date": "2024-10-01"}}),
+    ({"summons_method": "mail", "summons_delivered": "2024-09-20", "summons_appearance_date": "2024-10-20",
+      "summons_appeared": "on"},
+     {"summons": {"method": "mail", "delivered": "2024-09-20", "appearance_date": "2024-10-20",
+                  "appeared": True}}),
+    ({"relative_died_in_service": "on"}, {"relative_died_in_service": True}),
+    ({"relative_died_in_service": "on", "waived": ["exempt.relative_died"]},
+     {"relative_died_in_service": True, "waived": ["exempt.relative_died"]}),
+    ({"served": "contract"}, {"served": "contract"}),
+    ({"criminal": "under_investigation"}, {"criminal": "under_investigation"}),
+    ({"public_service_deferral": "on"}, {"public_service_deferral": True}),
+    ({"elected_official": "on"}, {"elected_official": True}),
+    ({"guardian_of_minor_sibling": "on"}, {"guardian_of_minor_sibling": True}),
+    ({"lives_abroad_permanently": "on"}, {"lives_abroad_permanently": True}),
+    ({"in_reserve": "on"}, {"in_reserve": True}),
+]
+
+
+@pytest.mark.parametrize(("extra", "person"), FORM_CASES, ids=[",".join(sorted(e)) for e, _ in FORM_CASES])
+def test_form_field_gives_the_check_of_the_situation(client, extra, person):
+    from callup.person.check import check
+    from callup.person.situation import Situation
+    from callup.web import forms
+
+    want = Situation.model_validate({"date": "2024-10-10", "person": {"birth_date": "2001-03-03", **person}})
+    form = {**BASE, **extra}
+    flat = {k: "\n".join(v) if isinstance(v, list) else v for k, v in form.items()}
+    assert Situation.model_validate(forms.situation_of(flat)) == want
+    expected = check(want, lang="en")
+    r = client.post("/check", data=form)
+    assert r.status_code == 200, r.text[:2000]
+    assert f'data-status="{expected["status"]}"' in r.text
+    for reason in expected["reasons"]:
+        assert f'<code class="code">{reason["code"]}</code>' in r.text
+    assert len(expected["timeline"]) == r.text.count('<td class="status-')
+
+
+def test_form_lists_every_situation_field():
+    from callup.person.situation import ItWorker, Person, Summons
+    from callup.web import forms
+
+    names = {name for name, _kind, _ in forms.FIELDS}
+    covered = {"study", "diplomas", "children", "it_worker", "summons"}
+    for field in Person.model_fields:
+        assert field in names or field in covered, field
+    for model, prefix in ((ItWorker, "it_"), (Summons, "summons_")):
+        for field in model.model_fields:
+            assert prefix + field in names, field
+    assert set(forms.WAIVABLE) >= {"exempt.degree", "deferral.study.master"}
+    for lang in ("en", "ru"):
+        assert names <= set(forms.TEXT[lang]["labels"]), names - set(forms.TEXT[lang]["labels"])
+
+
+def test_result_page_shows_human_text(client):
+    import re
+
+    from callup.jurisdictions import ru
+
+    form = {**BASE, "lang": "ru", "study_level": "bachelor", "study_full_time": "on", "study_accredited": "on",
+            "study_end": "2026-06-30", "summons_method": "mail", "summons_delivered": "2024-09-20",
+            "summons_appearance_date": "2024-10-01"}
+    r = client.post("/check", data=form)
+    assert r.status_code == 200
+    text = r.text
+    assert ru.vocabulary()["deferral.study.bachelor"].text["ru"] in text
+    assert "ОТСРОЧКА" in text or "отсрочк" in text.lower()
+    without_codes = re.sub(r'<code class="code">[^<]*</code>', "", text)
+    assert "deferral." not in without_codes
+    assert 'id="summons"' in text and "Порядок вручения" in text and '"regime"' not in text
+    en = client.post("/check", data={**BASE, "date": "2024-10-10", "birth_date": "1980-01-01"}).text
+    assert "acs.not_liable" not in en and "nothing to replace" in en
+
+
+def test_explorer_compares_several_scenarios(client):
+    too_many = client.post("/explorer", data={"scenario": ["baseline", "no-war", "no-mobilisation", "age-27",
+                                                           "bonus-x2"], "scale": "0.002"})
+    assert too_many.status_code == 422 and "at most 4" in too_many.text
+    dup = client.post("/api/simulate", json={"scale": 0.002, "scenarios": ["baseline", "baseline"]})
+    assert dup.status_code == 422
+    over = client.post("/explorer", data={"scenario": ["baseline", "age-27"], "scale": "0.9"})
+    assert over.status_code == 422 and "--max-scale" in over.text
+    run = client.post("/explorer", data={"scenario": ["baseline", "age-27"], "scale": "0.002", "seed": "3",
+                                         "first": "2019-spring", "last": "2019-autumn", "report": "on"},
+                      follow_redirects=False)
+    assert run.status_code == 303
+    url = run.headers["location"]
+    job = _wait(client, url.split("/")[-1].split("?")[0], 180)
+    assert job["status"] == "done", job["error"]
+    cmp = job["result"]["comparison"]
+    assert cmp["reference"] == "baseline" and cmp["scenarios"] == ["baseline", "age-27"]
+    assert {r["measure"] for r in cmp["differences"]} >= {"drafted"}
+    assert "comparison_summary_years.csv" in job["files"] and "report.html" in job["files"]
+    done = client.get(url).text
+    assert 'id="differences-1"' in done and "age-27 − baseline" in done and 'http-equiv="refresh"' not in done
+    assert client.get(job["files"]["comparison_summary_years.csv"]).status_code == 200

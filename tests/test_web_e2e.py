@@ -92,7 +92,8 @@ def test_check_form_in_browser(server, page, capfd, caplog):
     page.click("#submit")
     page.wait_for_selector("#status")
     assert page.url == f"{base}/check"  # the person's data went by POST, not in the URL
-    assert page.inner_text("#status").strip() == "deferred"
+    assert page.get_attribute("#status", "data-status") == "deferred"
+    assert page.inner_text("#status").strip() == "DEFERRED"
     assert "53-FZ" in page.inner_text("#reasons")
     assert "Not legal advice" in page.inner_text("#note")
     assert page.locator("#timeline tbody tr").count() >= 1
@@ -125,3 +126,17 @@ def test_explorer_in_browser(server, page):
     assert page.locator(".charts img").count() >= 1
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "explorer-result.png"), full_page=True)
+
+
+def test_explorer_comparison_in_browser(server, page):
+    base, _ = server
+    page.goto(f"{base}/explorer")
+    page.check("input[name=scenario][value=baseline]")
+    page.check("input[name=scenario][value=no-mobilisation]")
+    page.fill("#f-scale", "0.002")
+    page.fill("#f-last", "2019-spring")
+    page.click("#run")
+    page.wait_for_selector("#differences-1", timeout=90_000)
+    assert "drafted" in page.inner_text("#differences-1")
+    assert "no-mobilisation − baseline" in page.content()
+    assert "comparison_summary_years.csv" in page.inner_text("#downloads")

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from callup.compare.cli import TABLE_MEASURES
 from callup.law.parameters import ParameterError
 from callup.person.check import SituationError, check
 from callup.person.situation import Situation
@@ -63,6 +64,9 @@ def describe_errors(errors: list[dict]) -> tuple[str, str]:
     return field, msg
 
 
+MAX_COMPARED = 4
+
+
 class SimulateRequest(BaseModel):
     """A simulation: a bundled scenario, a bounded scale, a seed and a range of campaigns."""
 
@@ -73,6 +77,10 @@ class SimulateRequest(BaseModel):
     first: str = Field("2019-spring", alias="from", max_length=20, pattern=r"^\d{4}-(spring|autumn)$")
     last: str = Field("2019-autumn", alias="to", max_length=20, pattern=r"^\d{4}-(spring|autumn)$")
     report: bool = Field(False, description="Also write report.html (takes a few seconds more).")
+    scenarios: list[Literal[SCENARIOS]] | None = Field(  # type: ignore[valid-type]
+        None, min_length=2, max_length=MAX_COMPARED,
+        description=f"Compare these scenarios (2 to {MAX_COMPARED}, the first is the reference) on common random "
+                    "numbers instead of running `scenario` alone.")
 
 
 class _DropRecords(logging.Filter):
@@ -106,6 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, log=settings.access_log)  # outermost: 413s get the headers too
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(reason_text=forms.reason_text, status_text=forms.status_text,
+                                 acs_reason_text=forms.acs_reason_text, summons_lines=forms.summons_lines,
+                                 mark_codes=forms.mark_codes)
     # Swagger UI 5 (it reads OpenAPI 3.1), vendored by the fastapi-offline package: served from here,
     # never from a CDN
     import importlib.util
@@ -197,7 +208,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(422, f"from: {req.first} starts outside the bundled population data "
                                      f"({years[0]}-{years[-1]})")
         try:
-            return jobs.submit(req.scenario, req.scale, req.seed, req.first, req.last, req.report)
+            if req.scenarios is not None and len(set(req.scenarios)) != len(req.scenarios):
+                raise HTTPException(422, "scenarios: each scenario may be given once")
+            return jobs.submit(req.scenario, req.scale, req.seed, req.first, req.last, req.report,
+                               scenarios=req.scenarios)
         except TooManyJobs as exc:
             raise HTTPException(429, str(exc)) from None
 
@@ -251,6 +265,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         data = await request.form()
         lang = data.get("lang") if data.get("lang") in ("en", "ru") else "en"
         values = {k: v for k, v in data.items() if isinstance(v, str)}
+        for name in forms.MULTI:  # repeated keys (several boxes ticked) as one newline-joined value
+            values[name] = "\n".join(x for x in data.getlist(name) if isinstance(x, str))
         try:
             sit = Situation.model_validate(forms.situation_of(values))
             result = check(sit, lang=lang)
@@ -274,7 +290,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     scenarios=[(n, describe(n)) for n in SCENARIOS])
 
     @app.post("/explorer", response_class=HTMLResponse, include_in_schema=False)
-    async def explorer_run(request: Request, scenario: Annotated[str, Form()] = "baseline",
+    async def explorer_run(request: Request, scenario: Annotated[list[str] | None, Form()] = None,
                            scale: Annotated[str, Form()] = "0.002", seed: Annotated[str, Form()] = "0",
                            first: Annotated[str, Form()] = "2019-spring", last: Annotated[str, Form()] = "2019-autumn",
                            lang: Annotated[str, Form()] = "en", report: Annotated[str | None, Form()] = None):
@@ -282,8 +298,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         lang = lang if lang in ("en", "ru") else "en"
         try:
-            req = SimulateRequest.model_validate({"scenario": scenario, "scale": scale, "seed": seed, "from": first,
-                                                  "to": last, "report": report is not None})
+            picked = list(dict.fromkeys(scenario or ["baseline"]))
+            if len(picked) > MAX_COMPARED:
+                raise HTTPException(422, f"scenario: at most {MAX_COMPARED} scenarios can be compared at once "
+                                         f"(you picked {len(picked)})")
+            req = SimulateRequest.model_validate({"scenario": picked[0], "scale": scale, "seed": seed, "from": first,
+                                                  "to": last, "report": report is not None,
+                                                  "scenarios": picked if len(picked) > 1 else None})
             job = _start_job(req)
         except ValidationError as exc:
             error = describe_errors(exc.errors())[1]
@@ -300,7 +321,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         charts = []
         if job.directory is not None and (job.directory / "report_charts").is_dir():
             charts = sorted(p.name for p in (job.directory / "report_charts").glob("*.png"))
-        return page(request, "job.html", lang=lang, job=job.as_json(), charts=charts)
+        return page(request, "job.html", lang=lang, job=job.as_json(), charts=charts, measures=TABLE_MEASURES)
 
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon():

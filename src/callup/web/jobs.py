@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 FILES = ("campaigns.csv", "years.csv", "calibration.csv", "campaigns.parquet", "flows.parquet", "run.json",
-         "report.html")
+         "report.html", "comparison_summary_years.csv", "comparison_summary_campaigns.csv", "comparison_years.csv",
+         "comparison_campaigns.csv", "comparison_summary_years.parquet", "comparison_summary_campaigns.parquet",
+         "compare.json")
 YEAR_COLUMNS = ("drafted", "acs_in_service", "emigrated", "mobilised", "contracts", "convictions_328")
 
 
@@ -45,12 +47,13 @@ class Job:
     seconds: float | None = None
     result: dict[str, Any] | None = None
     directory: Path | None = None
+    scenarios: list[str] | None = None  # a comparison of these (the first is the reference)
 
     def as_json(self, prefix: str = "/api/jobs") -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": self.id, "status": self.status, "stage": self.stage,
             "request": {"scenario": self.scenario, "scale": self.scale, "seed": self.seed, "from": self.first,
-                        "to": self.last, "report": self.report},
+                        "to": self.last, "report": self.report, "scenarios": self.scenarios},
             "progress": {"done": self.done, "total": self.total, "campaign": self.campaign},
             "error": self.error, "seconds": self.seconds, "result": self.result,
         }
@@ -72,12 +75,13 @@ class JobManager:
     def active(self) -> int:
         return sum(j.status in ("queued", "running") for j in self.jobs.values())
 
-    def submit(self, scenario: str, scale: float, seed: int, first: str, last: str, report: bool) -> Job:
+    def submit(self, scenario: str, scale: float, seed: int, first: str, last: str, report: bool,
+               scenarios: list[str] | None = None) -> Job:
         with self.lock:
             if self.active() >= self.max_jobs:
                 raise TooManyJobs(f"too many simulations at once: {self.max_jobs} are queued or running "
                                   "(the server's --max-jobs); try again when one has finished")
-            job = Job(uuid.uuid4().hex, scenario, scale, seed, first, last, report)
+            job = Job(uuid.uuid4().hex, scenario, scale, seed, first, last, report, scenarios=scenarios)
             self.jobs[job.id] = job
             self._prune()
         self.pool.submit(self._run, job)
@@ -102,6 +106,9 @@ class JobManager:
             def tick(i: int, n: int, name: str) -> None:
                 job.done, job.total, job.campaign, job.stage = i, n, name, f"campaign {name}"
 
+            if job.scenarios:
+                self._compare(job, tick)
+                return
             result = simulate(job.scenario, job.first, job.last, job.scale, job.seed, progress=tick)
             job.stage = "writing tables"
             out = write_outputs(result, self.data_dir / job.id)
@@ -121,6 +128,33 @@ class JobManager:
             job.status, job.stage, job.error = "failed", "failed", f"{type(exc).__name__}: {exc}"
         finally:
             job.seconds = round(time.perf_counter() - t0, 3)
+
+    def _compare(self, job: Job, tick) -> None:
+        """A comparison run: every scenario on the same seed, the differences table and the report."""
+        from callup.compare import compare
+        from callup.compare.cli import TABLE_MEASURES
+        from callup.compare.outputs import write_comparison
+
+        result = compare(job.scenarios or [], seed=job.seed, runs=1, scale=job.scale, start=job.first,
+                         end=job.last, progress=tick)
+        job.stage = "writing tables"
+        out = write_comparison(result, self.data_dir / job.id)
+        job.directory = out
+        if job.report:
+            job.stage = "writing report"
+            from callup.reports.build import write_report
+
+            write_report(out)
+        by = {(r["scenario"], r["year"], r["measure"]): r["difference_mean"] for r in result.summary_years}
+        years = result.year_list
+        job.result = {"comparison": {
+            "reference": result.reference, "scenarios": result.scenarios, "years": years,
+            "first_difference": result.first_difference, "notes": result.notes,
+            "differences": [{"scenario": label, "measure": m,
+                             "by_year": {str(y): by.get((label, y, m), 0.0) for y in years}}
+                            for label in result.scenarios[1:] for m in TABLE_MEASURES],
+        }, "timings": result.timings}
+        job.status, job.stage = "done", "done"
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
