@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from callup.cli_common import fail, read_text
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Military-service law as code.")
 
-EXIT_BAD_INPUT = 2
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(EXIT_BAD_INPUT)
+_fail = fail
 
 
 def _read(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
-    path = Path(source)
-    if not path.is_file():
-        _fail(f"SITUATION: no such file {source!r} (give a JSON or YAML file, or - for standard input)")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        _fail(f"SITUATION: {source!r} is not UTF-8 text")
-    except OSError as exc:
-        _fail(f"SITUATION: cannot read {source!r}: {exc.strerror}")
-    return ""
+    return read_text(source, "SITUATION")
 
 
 @app.command()

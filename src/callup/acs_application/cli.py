@@ -9,33 +9,15 @@ In ``callup/cli.py``::
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-EXIT_BAD_INPUT = 2
+from callup.cli_common import EXIT_BAD_INPUT, fail, read_text
 
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _read(source: str, what: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
-    path = Path(source)
-    if not path.is_file():
-        _fail(f"{what}: no such file {source!r}")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        _fail(f"{what}: {source!r} is not UTF-8 text")
-    except OSError as exc:
-        _fail(f"{what}: cannot read {source!r}: {exc.strerror}")
-    return ""
+_fail = fail
+_read = read_text
 
 
 def register(app: typer.Typer) -> None:

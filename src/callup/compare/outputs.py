@@ -13,14 +13,13 @@ DIR/compare.json                         scenarios, seed, runs, scale, campaigns
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from callup.simulation.outputs import _csv, _parquet, write_outputs
+from callup.simulation.outputs import _csv, _parquet, publish_dir, write_outputs
 
 from .run import CRN_LIMITS, INTERVAL, MEASURES, ComparisonError, ComparisonResult
 
@@ -87,15 +86,7 @@ def write_comparison(result: ComparisonResult, out: Path | str) -> Path:
                 write_outputs(r, d / f"seed-{r.seed}")
         text = json.dumps(facts(result, time.perf_counter() - t0), indent=2, ensure_ascii=False) + "\n"
         (tmp / MARKER).write_text(text, encoding="utf-8")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out)
+        publish_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -63,16 +63,22 @@ def write_outputs(result: SimulationResult, out: Path | str) -> Path:
         _parquet(result.flows, tmp / "flows.parquet")
         _csv(calibration_table(result.campaigns, result.years), tmp / "calibration.csv")
         (tmp / "run.json").write_text(json.dumps(run_facts(result), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out)
+        publish_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def publish_dir(tmp: Path, out: Path) -> None:
+    """Put the finished directory ``tmp`` in place of ``out`` by renames only, so that ``out`` is
+    either the old complete output or the new complete output, never a partial one."""
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old)
+    else:
+        os.replace(tmp, out)
