@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from callup.cli_common import fail, read_text
+from callup.cli_common import date_option, fail, read_text, write_run_outputs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Military-service law as code.")
 
@@ -32,12 +31,7 @@ def check(
     """
     if lang not in ("en", "ru"):
         _fail(f"--lang: expected en or ru, got {lang!r}")
-    on = None
-    if date is not None:
-        try:
-            on = dt.date.fromisoformat(date)
-        except ValueError:
-            _fail(f"--date: expected a date YYYY-MM-DD, got {date!r}")
+    on = date_option(date)
     from callup.person.check import SituationError
     from callup.person.check import check as run_check
     from callup.person.load import parse_situation
@@ -128,14 +122,7 @@ def simulate(
 
             result = run_simulation(scen, first, last, scale, seed, progress=tick)
     if out is not None:
-        try:
-            write_outputs(result, out)
-        except OSError as exc:
-            _fail(f"--out: cannot write {str(out)!r}: {exc.strerror or exc}")
-        if report:
-            from callup.reports.cli import report_after_run
-
-            report_after_run(out)
+        write_run_outputs(write_outputs, result, out, report)
     if as_json:
         import json
 

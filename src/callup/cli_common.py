@@ -30,3 +30,28 @@ def read_text(source: str, what: str) -> str:
     except OSError as exc:
         fail(f"{what}: cannot read {source!r}: {exc.strerror}")
     return ""
+
+
+def date_option(value: str | None, name: str = "--date"):
+    """A YYYY-MM-DD option as a date (None stays None); a bad value is one clear error, exit 2."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{name}: expected a date YYYY-MM-DD, got {value!r}")
+
+
+def write_run_outputs(write, result, out, report: bool) -> None:
+    """Write a run's or a comparison's tables into ``out`` (atomically, by ``write``), then, when asked,
+    its HTML report; an unwritable directory is one clear error, exit 2."""
+    try:
+        write(result, out)
+    except OSError as exc:
+        fail(f"--out: cannot write {str(out)!r}: {exc.strerror or exc}")
+    if report:
+        from callup.reports.cli import report_after_run
+
+        report_after_run(out)

@@ -8,13 +8,12 @@ In ``callup/cli.py``::
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from callup.cli_common import EXIT_BAD_INPUT, fail, read_text
+from callup.cli_common import EXIT_BAD_INPUT, date_option, fail, read_text
 
 _fail = fail
 _read = read_text
@@ -45,12 +44,7 @@ def register(app: typer.Typer) -> None:
         """
         from . import Incomplete, InputError, NotForHim, generate, write_documents
 
-        on = None
-        if date is not None:
-            try:
-                on = dt.date.fromisoformat(date)
-            except ValueError:
-                _fail(f"--date: expected a date YYYY-MM-DD, got {date!r}")
+        on = date_option(date)
         sit_text = _read(situation, "SITUATION")
         stmt_text = _read(statement, "--statement")
         try:

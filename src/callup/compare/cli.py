@@ -112,14 +112,9 @@ def register(app: typer.Typer) -> None:
                 _fail(str(exc))
                 return
         if out is not None:
-            try:
-                write_comparison(result, out)
-            except OSError as exc:
-                _fail(f"--out: cannot write {str(out)!r}: {exc.strerror or exc}")
-            if report:
-                from callup.reports.cli import report_after_run
+            from callup.cli_common import write_run_outputs
 
-                report_after_run(out)
+            write_run_outputs(write_comparison, result, out, report)
         if as_json:
             import json
 
