@@ -121,10 +121,37 @@ SUMMONS_LABELS = {
 }
 
 
+REGIMES = {
+    "en": {"personal_signature": "in person, against signature", "register": "in person, by registered mail, "
+           "electronically, or deemed delivered 7 days after placement in the Register of summons"},
+    "ru": {"personal_signature": "лично под расписку", "register": "лично, заказным письмом, в личный кабинет "
+           "или считается врученной через 7 дней после размещения в реестре повесток"},
+}
+
+RESTRICTIONS = {
+    "en": {
+        "no_individual_entrepreneur_registration": "no registration as an individual entrepreneur",
+        "no_self_employed_registration": "no registration as self-employed",
+        "no_vehicle_registration": "no registration of vehicles",
+        "driving_licence_suspended": "the right to drive is suspended",
+        "no_loans_or_credit": "no loans or credit",
+        "no_real_estate_registration": "no registration of real-estate rights",
+    },
+    "ru": {
+        "no_individual_entrepreneur_registration": "запрет регистрации в качестве индивидуального предпринимателя",
+        "no_self_employed_registration": "запрет регистрации в качестве самозанятого",
+        "no_vehicle_registration": "запрет регистрации транспортных средств",
+        "driving_licence_suspended": "приостановление права управления транспортными средствами",
+        "no_loans_or_credit": "запрет на получение кредитов и займов",
+        "no_real_estate_registration": "приостановление регистрации прав на недвижимость",
+    },
+}
+
+
 def _summons_text(s: dict, lang: str) -> str:
     """A summons' consequences as labelled lines, each with its article."""
     t = SUMMONS_LABELS[lang]
-    lines = [f"{t['regime']}: {s['regime']} — {s['regime_citation']}"]
+    lines = [f"{t['regime']}: {REGIMES[lang].get(s['regime'], s['regime'])} — {s['regime_citation']}"]
     if s.get("delivered"):
         lines.append(
             f"{t['delivered']}: {s['delivered']}"
@@ -135,7 +162,8 @@ def _summons_text(s: dict, lang: str) -> str:
     if s.get("restrictions_from"):
         now = f" {t['now']}" if s.get("restrictions_apply_now") else ""
         lines.append(f"{t['restrictions_from']}: {s['restrictions_from']}{now} — {s.get('restrictions_citation', '')}")
-        lines.extend(f"  • {r}" for r in s.get("restrictions", []))
+        words = RESTRICTIONS[lang]
+        lines.extend(f"  • {words.get(r, r)}" for r in s.get("restrictions", []))
     if s.get("missed"):
         lines.append(t["missed"])
     return "\n".join(lines)
