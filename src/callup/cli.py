@@ -67,7 +67,6 @@ def reasons(lang: Annotated[str, typer.Option("--lang")] = "en") -> None:
 SIM_COLUMNS = {"quota_decree": "quota", "drafted": "drafted", "shortfall": "short", "summoned": "summoned",
                "ignored": "ignored", "convicted_328": "328", "emigrated": "emigr.", "contracts": "contracts",
                "mobilised": "mobil.", "in_service_acs": "ACS"}
-YEAR_COLUMNS = ("drafted", "acs_in_service", "emigrated", "mobilised", "contracts", "convictions_328")
 
 
 @app.command()
@@ -93,6 +92,7 @@ def simulate(
     from callup.simulation import ScenarioError, SimulationError, load_scenario, write_outputs
     from callup.simulation import simulate as run_simulation
     from callup.simulation.calibration import calibration_table
+    from callup.simulation.outputs import YEAR_COLUMNS
     from callup.simulation.run import campaign_range
 
     try:
@@ -126,11 +126,9 @@ def simulate(
     if as_json:
         import json
 
-        camps = [{"campaign": c["campaign"], "quota": c["quota_decree"],
-                  **{k: c.get(k, 0.0) for k in c if k not in ("campaign", "quota_decree", "quota")}}
-                 for c in result.campaigns]
-        years = [{"year": y["year"], **{k: y[k] for k in YEAR_COLUMNS}} for y in result.years]
-        typer.echo(json.dumps({"campaigns": camps, "years": years}, ensure_ascii=False))
+        from callup.simulation.outputs import json_summary
+
+        typer.echo(json.dumps(json_summary(result), ensure_ascii=False))
         return
     from rich.table import Table
 

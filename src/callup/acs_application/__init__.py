@@ -66,18 +66,13 @@ def _target(campaign: dict, deadline: dt.date, due: dt.date | str | None, due_ex
 def _late_target(name: str, on: dt.date) -> dict:
     from callup.jurisdictions import ru
     from callup.jurisdictions.ru import acs as acs_rules
-    from callup.jurisdictions.ru import calendar
+    from callup.jurisdictions.ru.calendar import campaign_named
     from callup.law.dates import from_day, to_day
 
     law = ru.law()
-    year = int(name.split("-")[0])
-    for c in calendar.campaigns_between(
-        law, to_day(dt.date(year, 1, 1)), to_day(dt.date(year, 12, 31)), as_of=to_day(on)
-    ):
-        if c.name == name:
-            due, ext = acs_rules.decision_due(law, c)
-            return _target(c.as_json(), from_day(acs_rules.filing_deadline(law, c)), from_day(due), from_day(ext))
-    raise LookupError(name)
+    c = campaign_named(law, name, as_of=to_day(on))
+    due, ext = acs_rules.decision_due(law, c)
+    return _target(c.as_json(), from_day(acs_rules.filing_deadline(law, c)), from_day(due), from_day(ext))
 
 
 def _nearest_deadline(on: dt.date) -> dt.date:

@@ -72,17 +72,10 @@ def is_year_round(campaign: dict) -> bool:
 
 def campaign_of(name: str, on: dt.date) -> dict:
     """The campaign dict (as in the check) of a campaign name such as '2026-autumn'."""
-    from callup.jurisdictions.ru import calendar
+    from callup.jurisdictions.ru.calendar import campaign_named
     from callup.law.dates import to_day
 
-    law = ru.law()
-    year = int(name.split("-")[0])
-    for c in calendar.campaigns_between(
-        law, to_day(dt.date(year, 1, 1)), to_day(dt.date(year, 12, 31)), as_of=to_day(on)
-    ):
-        if c.name == name:
-            return c.as_json()
-    raise LookupError(name)
+    return campaign_named(ru.law(), name, as_of=to_day(on)).as_json()
 
 
 def ground_sentence(applicant: Applicant, grounds: list[str]) -> str:

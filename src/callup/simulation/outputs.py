@@ -82,3 +82,18 @@ def publish_dir(tmp: Path, out: Path) -> None:
         shutil.rmtree(old)
     else:
         os.replace(tmp, out)
+
+
+YEAR_COLUMNS = ("drafted", "acs_in_service", "emigrated", "mobilised", "contracts", "convictions_328")
+"""The per-year outcomes of the public JSON shape (``callup simulate --json``, the web API)."""
+
+
+def json_summary(result) -> dict:
+    """``{"campaigns": [{"campaign", "quota", ...}], "years": [{"year", drafted, ...}]}`` in national units."""
+    camps = [
+        {"campaign": c["campaign"], "quota": c["quota_decree"],
+         **{k: c.get(k, 0.0) for k in c if k not in ("campaign", "quota_decree", "quota")}}
+        for c in result.campaigns
+    ]
+    years = [{"year": y["year"], **{k: y[k] for k in YEAR_COLUMNS}} for y in result.years]
+    return {"campaigns": camps, "years": years}

@@ -21,7 +21,6 @@ FILES = ("campaigns.csv", "years.csv", "calibration.csv", "campaigns.parquet", "
          "report.html", "comparison_summary_years.csv", "comparison_summary_campaigns.csv", "comparison_years.csv",
          "comparison_campaigns.csv", "comparison_summary_years.parquet", "comparison_summary_campaigns.parquet",
          "compare.json")
-YEAR_COLUMNS = ("drafted", "acs_in_service", "emigrated", "mobilised", "contracts", "convictions_328")
 
 
 class TooManyJobs(Exception):
@@ -118,11 +117,9 @@ class JobManager:
                 from callup.reports.build import write_report
 
                 write_report(out)
-            camps = [{"campaign": c["campaign"], "quota": c["quota_decree"],
-                      **{k: c.get(k, 0.0) for k in c if k not in ("campaign", "quota_decree", "quota")}}
-                     for c in result.campaigns]
-            years = [{"year": y["year"], **{k: y[k] for k in YEAR_COLUMNS}} for y in result.years]
-            job.result = {"campaigns": camps, "years": years, "rows": result.rows, "timings": result.timings}
+            from callup.simulation.outputs import json_summary
+
+            job.result = {**json_summary(result), "rows": result.rows, "timings": result.timings}
             job.status, job.stage = "done", "done"
         except Exception as exc:  # a failed run is reported on the job, never raised into the server
             job.status, job.stage, job.error = "failed", "failed", f"{type(exc).__name__}: {exc}"

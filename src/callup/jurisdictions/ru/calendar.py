@@ -96,14 +96,15 @@ def campaigns_between(law, first_day: int, last_day: int, as_of: int | None = No
     return out
 
 
-def campaign_named(law, name: str) -> Campaign:
-    """``2023-spring`` -> its Campaign; ValueError with the expected form otherwise."""
+def campaign_named(law, name: str, as_of: int | None = None) -> Campaign:
+    """``2023-spring`` -> its Campaign (as known on day ``as_of``, see :func:`campaigns_of_year`);
+    ValueError with the expected form otherwise."""
     try:
         year_s, season = name.split("-")
         year = int(year_s)
     except ValueError:
         raise ValueError(f"campaign {name!r}: expected YEAR-spring or YEAR-autumn, e.g. 2022-autumn") from None
-    for c in campaigns_of_year(law, year):
+    for c in campaigns_of_year(law, year, as_of):
         if c.season == season:
             return c
     raise ValueError(f"campaign {name!r}: expected YEAR-spring or YEAR-autumn, e.g. 2022-autumn")
