@@ -140,3 +140,25 @@ def test_explorer_comparison_in_browser(server, page):
     assert "drafted" in page.inner_text("#differences-1")
     assert "no-mobilisation − baseline" in page.content()
     assert "comparison_summary_years.csv" in page.inner_text("#downloads")
+
+
+def test_explorer_comparison_with_runs_in_browser(server, page):
+    base, data = server
+    page.goto(f"{base}/explorer")
+    page.check("input[name=scenario][value=baseline]")
+    page.check("input[name=scenario][value=no-war]")
+    page.fill("#f-scale", "0.002")
+    page.fill("#f-runs", "2")
+    page.fill("#f-seed", "11")
+    page.fill("#f-first", "2022-spring")
+    page.fill("#f-last", "2022-autumn")
+    page.click("#run")
+    page.wait_for_selector("#differences-1", timeout=120_000)
+    note = page.inner_text("#runs-note")
+    assert "2 runs" in note and "11-12" in note and "90% interval" in note
+    cells = page.locator("#differences-1 .interval")
+    assert cells.count() >= 1 and cells.first.inner_text().startswith("[")
+    # the job and its files live in the data folder (kept across restarts)
+    job_id = page.url.split("/")[-1].split("?")[0]
+    assert (Path(data) / "jobs" / job_id / "job.json").is_file()
+    assert (Path(data) / "jobs" / job_id / "out" / "comparison_summary_years.csv").is_file()

@@ -23,7 +23,7 @@ from callup.person.situation import Situation
 from callup.scenarios import SCENARIOS
 
 from . import forms
-from .jobs import FILES, JobManager, TooManyJobs
+from .jobs import FILES, JobManager, TooManyJobs, valid_id
 from .middleware import BodyLimit, SecurityHeaders
 from .settings import Settings
 
@@ -81,6 +81,9 @@ class SimulateRequest(BaseModel):
         None, min_length=2, max_length=MAX_COMPARED,
         description=f"Compare these scenarios (2 to {MAX_COMPARED}, the first is the reference) on common random "
                     "numbers instead of running `scenario` alone.")
+    runs: int = Field(1, ge=1, le=1000, description="Runs (seeds seed..seed+runs-1) of a comparison: the mean "
+                      "difference and its 90% interval across runs; bounded by the server's --max-runs. A single "
+                      "scenario runs once (runs > 1 without `scenarios` gets 422).")
 
 
 class _DropRecords(logging.Filter):
@@ -99,7 +102,7 @@ def silence_uvicorn_access_log() -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     silence_uvicorn_access_log()
-    jobs = JobManager(settings.max_jobs, settings.keep_jobs, settings.data_dir)
+    jobs = JobManager(settings.max_jobs, settings.keep_jobs, settings.data_dir, settings.job_timeout_s)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -143,7 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def health() -> dict:
         return {"status": "ok", "version": _version(), "jobs_active": jobs.active(),
                 "limits": {"max_body_bytes": settings.max_body_bytes, "max_scale": settings.max_scale,
-                           "max_jobs": settings.max_jobs}}
+                           "max_jobs": settings.max_jobs, "max_runs": settings.max_runs}}
 
     @app.post("/api/check", tags=["api"],
               responses={422: {"description": "The situation is invalid; `detail` names the field."}})
@@ -191,10 +194,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         return {"scenarios": [{"name": n, "description": describe(n)} for n in SCENARIOS]}
 
-    def _start_job(req: SimulateRequest):
+    def _start_job(req: SimulateRequest) -> str:
         if req.scale > settings.max_scale:
             raise HTTPException(422, f"scale: {req.scale} is above this server's limit {settings.max_scale} "
                                      "(--max-scale)")
+        if req.runs > settings.max_runs:
+            raise HTTPException(422, f"runs: {req.runs} is above this server's limit {settings.max_runs} "
+                                     "(--max-runs)")
+        if req.runs > 1 and req.scenarios is None:
+            raise HTTPException(422, f"runs: {req.runs} runs are for a comparison of 2 to {MAX_COMPARED} scenarios "
+                                     "(the 90% interval of their differences); a single scenario runs once: "
+                                     "give runs 1, or pick a second scenario")
         from callup.jurisdictions import ru
         from callup.population import sources
         from callup.simulation.run import SimulationError, campaign_range
@@ -210,8 +220,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             if req.scenarios is not None and len(set(req.scenarios)) != len(req.scenarios):
                 raise HTTPException(422, "scenarios: each scenario may be given once")
-            return jobs.submit(req.scenario, req.scale, req.seed, req.first, req.last, req.report,
-                               scenarios=req.scenarios)
+            return jobs.submit({"scenario": req.scenario, "scale": req.scale, "seed": req.seed, "from": req.first,
+                                "to": req.last, "report": req.report, "scenarios": req.scenarios, "runs": req.runs})
         except TooManyJobs as exc:
             raise HTTPException(429, str(exc)) from None
 
@@ -219,32 +229,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               responses={422: {"description": "Bad or over-limit request"}, 429: {"description": "Too many jobs"}})
     async def api_simulate(req: SimulateRequest) -> dict:
         """Start a simulation in a worker; poll `GET /api/jobs/{id}` for progress and results."""
-        job = _start_job(req)
-        return {"id": job.id, "status": job.status, "url": f"/api/jobs/{job.id}"}
+        job_id = _start_job(req)
+        return {"id": job_id, "status": "queued", "url": f"/api/jobs/{job_id}"}
+
+    @app.get("/api/jobs", tags=["api"])
+    async def api_jobs() -> dict:
+        """The stored simulation jobs, newest first (the last --keep-jobs finished ones are kept)."""
+        return {"jobs": jobs.list()}
 
     @app.get("/api/jobs/{job_id}", tags=["api"])
     async def api_job(job_id: str) -> dict:
-        return _job(job_id).as_json()
+        """A job's status, progress (campaign steps done of total), result summary and file links."""
+        return _job(job_id)
 
     @app.get("/api/jobs/{job_id}/files/{name}", tags=["api"])
     async def api_job_file(job_id: str, name: str):
-        job = _job(job_id)
-        if name not in FILES or job.directory is None or not (job.directory / name).is_file():
+        _job(job_id)
+        directory = jobs.directory(job_id)
+        if name not in FILES or directory is None or not (directory / name).is_file():
             raise HTTPException(404, f"no file {name!r} for job {job_id} (files: {', '.join(FILES)})")
         # the report is an offline page with its scripts inline: download it rather than show it
         # under this site's script policy
-        return FileResponse(job.directory / name, filename=name, content_disposition_type="attachment")
+        return FileResponse(directory / name, filename=name, content_disposition_type="attachment")
 
     @app.get("/api/jobs/{job_id}/charts/{name}", tags=["api"])
     async def api_job_chart(job_id: str, name: str):
-        job = _job(job_id)
-        charts = job.directory / "report_charts" if job.directory else None
+        _job(job_id)
+        directory = jobs.directory(job_id)
+        charts = directory / "report_charts" if directory else None
         if charts is None or not name.endswith(".png") or "/" in name or not (charts / name).is_file():
             raise HTTPException(404, f"no chart {name!r} for job {job_id}")
         return FileResponse(charts / name, media_type="image/png")
 
-    def _job(job_id: str):
-        job = jobs.get(job_id)
+    def _job(job_id: str) -> dict[str, Any]:
+        if not valid_id(job_id):
+            raise HTTPException(404, f"no job {job_id[:64]!r}: a job id is 32 hexadecimal digits "
+                                     "(as POST /api/simulate returns it)")
+        job = jobs.as_json(job_id)
         if job is None:
             raise HTTPException(404, f"no job {job_id!r} (finished jobs are kept for a while only)")
         return job
@@ -287,13 +308,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from callup.scenarios import describe
 
         return page(request, "explorer.html", lang=lang, error=None, max_scale=settings.max_scale,
+                    max_runs=settings.max_runs, recent=jobs.list()[:10],
                     scenarios=[(n, describe(n)) for n in SCENARIOS])
 
     @app.post("/explorer", response_class=HTMLResponse, include_in_schema=False)
     async def explorer_run(request: Request, scenario: Annotated[list[str] | None, Form()] = None,
                            scale: Annotated[str, Form()] = "0.002", seed: Annotated[str, Form()] = "0",
                            first: Annotated[str, Form()] = "2019-spring", last: Annotated[str, Form()] = "2019-autumn",
-                           lang: Annotated[str, Form()] = "en", report: Annotated[str | None, Form()] = None):
+                           lang: Annotated[str, Form()] = "en", report: Annotated[str | None, Form()] = None,
+                           runs: Annotated[str, Form()] = "1"):
         from callup.scenarios import describe
 
         lang = lang if lang in ("en", "ru") else "en"
@@ -304,24 +327,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                          f"(you picked {len(picked)})")
             req = SimulateRequest.model_validate({"scenario": picked[0], "scale": scale, "seed": seed, "from": first,
                                                   "to": last, "report": report is not None,
-                                                  "scenarios": picked if len(picked) > 1 else None})
-            job = _start_job(req)
+                                                  "scenarios": picked if len(picked) > 1 else None,
+                                                  "runs": runs.strip() or "1"})
+            job_id = _start_job(req)
         except ValidationError as exc:
             error = describe_errors(exc.errors())[1]
         except HTTPException as exc:
             error = str(exc.detail)
         else:
-            return RedirectResponse(f"/explorer/jobs/{job.id}?lang={lang}", status_code=303)
+            return RedirectResponse(f"/explorer/jobs/{job_id}?lang={lang}", status_code=303)
         return page(request, "explorer.html", 422, lang=lang, error=error, max_scale=settings.max_scale,
+                    max_runs=settings.max_runs, recent=jobs.list()[:10],
                     scenarios=[(n, describe(n)) for n in SCENARIOS])
 
     @app.get("/explorer/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     async def explorer_job(request: Request, job_id: str, lang: Literal["en", "ru"] = "en"):
         job = _job(job_id)
+        directory = jobs.directory(job_id)
         charts = []
-        if job.directory is not None and (job.directory / "report_charts").is_dir():
-            charts = sorted(p.name for p in (job.directory / "report_charts").glob("*.png"))
-        return page(request, "job.html", lang=lang, job=job.as_json(), charts=charts, measures=TABLE_MEASURES)
+        if directory is not None and (directory / "report_charts").is_dir():
+            charts = sorted(p.name for p in (directory / "report_charts").glob("*.png"))
+        return page(request, "job.html", lang=lang, job=job, charts=charts, measures=TABLE_MEASURES)
 
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon():

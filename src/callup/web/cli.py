@@ -26,10 +26,15 @@ def register(app: typer.Typer) -> None:
                                                  min=0.0001, max=1.0)] = 0.05,
         max_jobs: Annotated[int, typer.Option("--max-jobs", help="Simulations queued or running at once.",
                                               min=1, max=64)] = 2,
+        max_runs: Annotated[int, typer.Option("--max-runs", help="Most runs (seeds) of a comparison, for its "
+                                              "90% intervals.", min=1, max=1000)] = 5,
+        job_timeout: Annotated[float, typer.Option("--job-timeout", help="Seconds a simulation may run before it "
+                                                   "is stopped and marked failed.", min=1.0)] = 3600.0,
         max_body: Annotated[int, typer.Option("--max-body", help="Largest request body, bytes.", min=1024)]
         = 64 * 1024,
-        data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Folder for simulation outputs "
-                                                      "(default: a temporary folder removed on exit).")] = None,
+        data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Folder for simulation jobs, "
+                                                      "kept across restarts (default: a temporary folder removed "
+                                                      "on exit).")] = None,
         no_access_log: Annotated[bool, typer.Option("--no-access-log", help="Log no requests at all.")] = False,
     ) -> None:
         """Serve the private web check, the scenario explorer and the HTTP API (docs at /docs).
@@ -45,6 +50,7 @@ def register(app: typer.Typer) -> None:
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         settings = Settings(max_body_bytes=max_body, max_scale=max_scale, max_jobs=max_jobs, data_dir=data_dir,
+                            max_runs=max_runs, job_timeout_s=job_timeout,
                             access_log=not no_access_log)
         if host not in ("127.0.0.1", "localhost", "::1"):
             typer.echo(f"warning: serving on {host}: other computers can reach it; put it behind HTTPS", err=True)

@@ -206,6 +206,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "differences": "Differences from {ref} per year (national units)",
         "first_diff": "Identical to {ref} before {c} (common random numbers).",
         "no_diff": "Identical to {ref} in every campaign.", "new_run": "Another run",
+        "runs": "Runs of a comparison (seeds seed, seed+1, ...; at most {max}): mean and 90% interval",
+        "runs_note": "Mean of {n} runs (seeds {first}-{last}); in brackets the 90% interval of the difference "
+                     "across runs.",
+        "recent": "Recent runs",
         "options": {"male": "male", "female": "female", "none": "none", "school": "school", "spo": "college (SPO)",
                     "in_person": "in person", "work_or_school": "at work or school",
                     "register": "register of summonses", "candidate": "candidate of sciences",
@@ -276,6 +280,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "differences": "Отличия от {ref} по годам (в масштабе страны)",
         "first_diff": "Совпадает с {ref} до кампании {c} (общие случайные числа).",
         "no_diff": "Совпадает с {ref} во всех кампаниях.", "new_run": "Новый расчёт",
+        "runs": "Прогонов при сравнении (зёрна seed, seed+1, ...; не более {max}): среднее и 90% интервал",
+        "runs_note": "Среднее по {n} прогонам (зёрна {first}-{last}); в скобках 90% интервал разницы между "
+                     "прогонами.",
+        "recent": "Недавние расчёты",
         "options": {"male": "мужской", "female": "женский", "A": "А", "B": "Б", "V": "В", "G": "Г", "D": "Д",
                     "school": "школа", "spo": "СПО", "bachelor": "бакалавриат", "specialist": "специалитет",
                     "master": "магистратура", "postgraduate": "аспирантура", "preparatory": "подготовительное",

@@ -1,159 +1,259 @@
-"""Simulation jobs: a bounded pool of worker threads, progress, results and output folders.
+"""Simulation jobs: each runs in its own worker process (:mod:`callup.web.worker`), at most
+``max_jobs`` at once, and lives in ``DATA_DIR/jobs/<id>/``: ``job.json`` (the request, status,
+progress, result summary or error; written atomically) and ``out/`` (the tables and the report).
 
-Only simulation inputs (a bundled scenario name, scale, seed, campaigns) and outputs are kept here;
-nothing about any person.
+A server started again on the same data folder lists and serves the finished jobs; a job that was
+queued or running when the server stopped is recorded as failed ("interrupted: ..."). The oldest
+finished jobs beyond ``keep`` are deleted. One data folder belongs to one server process.
+
+Only simulation inputs (bundled scenario names, scale, seed, runs, campaigns) and outputs are kept
+here; nothing about any person.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import re
 import shutil
+import signal
 import tempfile
 import threading
 import time
 import uuid
-from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .worker import JOB_FILE, OUT_DIR, read_json, write_json_atomic
 
 FILES = ("campaigns.csv", "years.csv", "calibration.csv", "campaigns.parquet", "flows.parquet", "run.json",
          "report.html", "comparison_summary_years.csv", "comparison_summary_campaigns.csv", "comparison_years.csv",
          "comparison_campaigns.csv", "comparison_summary_years.parquet", "comparison_summary_campaigns.parquet",
          "compare.json")
+JOB_ID = re.compile(r"[0-9a-f]{32}")
+"""A job id: ``uuid.uuid4().hex`` and nothing else (so an id can never name another folder)."""
+INTERRUPTED = "interrupted: the server stopped before the job finished"
+FINISHED = ("done", "failed")
+PRELOAD = ["callup.web.worker", "callup.simulation", "callup.compare.run"]
+"""Imported once by the fork server, so each worker starts without importing numpy and the engine."""
 
 
 class TooManyJobs(Exception):
     pass
 
 
-@dataclass
-class Job:
-    id: str
-    scenario: str
-    scale: float
-    seed: int
-    first: str
-    last: str
-    report: bool
-    status: str = "queued"  # queued, running, done, failed
-    done: int = 0
-    total: int = 0
-    campaign: str | None = None
-    stage: str = "queued"
-    error: str | None = None
-    created: float = field(default_factory=time.time)
-    seconds: float | None = None
-    result: dict[str, Any] | None = None
-    directory: Path | None = None
-    scenarios: list[str] | None = None  # a comparison of these (the first is the reference)
+def valid_id(job_id: str) -> bool:
+    return isinstance(job_id, str) and JOB_ID.fullmatch(job_id) is not None
 
-    def as_json(self, prefix: str = "/api/jobs") -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id, "status": self.status, "stage": self.stage,
-            "request": {"scenario": self.scenario, "scale": self.scale, "seed": self.seed, "from": self.first,
-                        "to": self.last, "report": self.report, "scenarios": self.scenarios},
-            "progress": {"done": self.done, "total": self.total, "campaign": self.campaign},
-            "error": self.error, "seconds": self.seconds, "result": self.result,
-        }
-        if self.status == "done" and self.directory is not None:
-            out["files"] = {f: f"{prefix}/{self.id}/files/{f}" for f in FILES if (self.directory / f).is_file()}
-        return out
+
+def _context():
+    """Fork server where the platform has one (a clean, preloaded parent for every worker: never a fork
+    of the threaded server), spawn elsewhere."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def as_json(doc: dict[str, Any], directory: Path | None, prefix: str = "/api/jobs") -> dict[str, Any]:
+    """The public shape of a job (``GET /api/jobs/{id}``) from its stored document."""
+    out: dict[str, Any] = {
+        "id": doc["id"], "status": doc.get("status"), "stage": doc.get("stage"), "request": doc.get("request"),
+        "progress": doc.get("progress"), "error": doc.get("error"), "seconds": doc.get("seconds"),
+        "result": doc.get("result"), "created": doc.get("created"), "finished": doc.get("finished"),
+    }
+    if out["status"] == "done" and directory is not None:
+        out["files"] = {f: f"{prefix}/{doc['id']}/files/{f}" for f in FILES if (directory / f).is_file()}
+    return out
 
 
 class JobManager:
-    def __init__(self, max_jobs: int, keep: int, data_dir: Path | None):
-        self.max_jobs, self.keep = max_jobs, keep
+    def __init__(self, max_jobs: int, keep: int, data_dir: Path | None, timeout_s: float = 3600.0):
+        self.max_jobs, self.keep, self.timeout_s = max_jobs, keep, timeout_s
         self._own_dir = data_dir is None
         self.data_dir = Path(tempfile.mkdtemp(prefix="callup-web-")) if data_dir is None else Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.jobs: OrderedDict[str, Job] = OrderedDict()
+        self.root = self.data_dir / "jobs"
+        self.root.mkdir(parents=True, exist_ok=True)
         self.lock = threading.Lock()
-        self.pool = ThreadPoolExecutor(max_workers=max(1, max_jobs), thread_name_prefix="callup-sim")
+        self._start_lock = threading.Lock()  # a worker starts, or the server closes: not both at once
+        self._procs: dict[str, Any] = {}  # id -> multiprocessing.Process, for the jobs of this server
+        self._monitors: dict[str, threading.Thread] = {}
+        self._cache: dict[str, tuple[int, dict[str, Any]]] = {}
+        self._closing = False
+        self._ctx = _context()
+        self._recover()
 
-    def active(self) -> int:
-        return sum(j.status in ("queued", "running") for j in self.jobs.values())
+    # --- stored jobs ----------------------------------------------------------------------
+    def _dir(self, job_id: str) -> Path:
+        if not valid_id(job_id):  # never reached with an unchecked id; a second lock on the door
+            raise ValueError(f"not a job id: {job_id!r}")
+        return self.root / job_id
 
-    def submit(self, scenario: str, scale: float, seed: int, first: str, last: str, report: bool,
-               scenarios: list[str] | None = None) -> Job:
-        with self.lock:
-            if self.active() >= self.max_jobs:
-                raise TooManyJobs(f"too many simulations at once: {self.max_jobs} are queued or running "
-                                  "(the server's --max-jobs); try again when one has finished")
-            job = Job(uuid.uuid4().hex, scenario, scale, seed, first, last, report, scenarios=scenarios)
-            self.jobs[job.id] = job
-            self._prune()
-        self.pool.submit(self._run, job)
-        return job
+    def _read(self, job_id: str) -> dict[str, Any] | None:
+        path = self._dir(job_id) / JOB_FILE
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            self._cache.pop(job_id, None)
+            return None
+        hit = self._cache.get(job_id)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        doc = read_json(path)
+        if doc is not None and doc.get("id") == job_id:
+            self._cache[job_id] = (stamp, doc)
+            return doc
+        return None
 
-    def get(self, job_id: str) -> Job | None:
-        return self.jobs.get(job_id)
+    def _write(self, doc: dict[str, Any]) -> None:
+        write_json_atomic(self._dir(doc["id"]) / JOB_FILE, doc)
+
+    def _ids(self) -> list[str]:
+        return [p.name for p in self.root.iterdir() if valid_id(p.name) and p.is_dir()]
+
+    def _recover(self) -> None:
+        """Jobs left queued or running by a server that stopped: failed, interrupted."""
+        for job_id in self._ids():
+            doc = self._read(job_id)
+            if doc is not None and doc.get("status") not in FINISHED:
+                self._finish(doc, INTERRUPTED)
+        self._prune()
+
+    def _finish(self, doc: dict[str, Any], error: str) -> None:
+        now = time.time()
+        started = doc.get("started") or doc.get("created") or now
+        self._write({**doc, "status": "failed", "stage": "failed", "error": error, "finished": now,
+                     "seconds": doc.get("seconds") or round(now - started, 3)})
 
     def _prune(self) -> None:
-        finished = [j for j in self.jobs.values() if j.status in ("done", "failed")]
-        for j in finished[: max(0, len(finished) - self.keep)]:
-            self.jobs.pop(j.id, None)
-            if j.directory is not None:
-                shutil.rmtree(j.directory, ignore_errors=True)
+        """Delete the oldest finished jobs beyond ``keep`` (their whole folders)."""
+        with self.lock:
+            docs = [d for d in (self._read(i) for i in self._ids()) if d is not None]
+            finished = sorted((d for d in docs if d.get("status") in FINISHED and d["id"] not in self._procs),
+                              key=lambda d: (d.get("finished") or d.get("created") or 0, d["id"]))
+            for d in finished[: max(0, len(finished) - self.keep)]:
+                shutil.rmtree(self.root / d["id"], ignore_errors=True)
+                self._cache.pop(d["id"], None)
 
-    def _run(self, job: Job) -> None:
-        from callup.simulation import simulate, write_outputs
+    # --- the API of the web app -------------------------------------------------------------
+    def active(self) -> int:
+        with self.lock:
+            return len(self._procs)
 
-        t0 = time.perf_counter()
-        job.status, job.stage = "running", "building population"
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        """The job document, or None for an unknown or malformed id."""
+        return self._read(job_id) if valid_id(job_id) else None
+
+    def directory(self, job_id: str) -> Path | None:
+        """The folder of the job's output files (None before they exist)."""
+        if not valid_id(job_id):
+            return None
+        out = self.root / job_id / OUT_DIR
+        return out if out.is_dir() else None
+
+    def as_json(self, job_id: str) -> dict[str, Any] | None:
+        doc = self.get(job_id)
+        return None if doc is None else as_json(doc, self.directory(job_id))
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every stored job, newest first (id, status, request, created, finished)."""
+        docs = [d for d in (self._read(i) for i in self._ids()) if d is not None]
+        docs.sort(key=lambda d: (d.get("created") or 0, d["id"]), reverse=True)
+        return [{k: d.get(k) for k in ("id", "status", "stage", "request", "created", "finished", "error")}
+                for d in docs]
+
+    def pid(self, job_id: str) -> int | None:
+        """The worker process id of a job of this server that is running (for tests and operators)."""
+        p = self._procs.get(job_id)
+        return p.pid if p is not None else None
+
+    def submit(self, request: dict[str, Any]) -> str:
+        """Store a new job (queued) and start its worker; raises :class:`TooManyJobs` at the limit."""
+        self._prune()
+        with self.lock:
+            if self._closing:
+                raise TooManyJobs("the server is stopping; try again when it is back")
+            if len(self._procs) >= self.max_jobs:
+                raise TooManyJobs(f"too many simulations at once: {self.max_jobs} are queued or running "
+                                  "(the server's --max-jobs); try again when one has finished")
+            job_id = uuid.uuid4().hex
+            self._dir(job_id).mkdir(parents=True)
+            doc = {"id": job_id, "status": "queued", "stage": "queued", "request": request,
+                   "progress": {"done": 0, "total": 0, "campaign": None}, "error": None, "seconds": None,
+                   "result": None, "created": time.time(), "finished": None}
+            self._write(doc)
+            proc = self._ctx.Process(target=_worker_entry, args=(str(self._dir(job_id)),),
+                                     name=f"callup-sim-{job_id[:8]}", daemon=True)
+            self._procs[job_id] = proc
+            t = threading.Thread(target=self._monitor, args=(job_id, proc), name=f"callup-job-{job_id[:8]}",
+                                 daemon=True)
+            self._monitors[job_id] = t
+        t.start()
+        return job_id
+
+    # --- the worker's life --------------------------------------------------------------------
+    def _monitor(self, job_id: str, proc) -> None:
+        """Start the worker (here, not in the request: the first start launches the fork server), wait
+        for it, and record what the worker could not: a crash, a time-out, an interruption."""
+        error = None
         try:
-            def tick(i: int, n: int, name: str) -> None:
-                job.done, job.total, job.campaign, job.stage = i, n, name, f"campaign {name}"
-
-            if job.scenarios:
-                self._compare(job, tick)
-                return
-            result = simulate(job.scenario, job.first, job.last, job.scale, job.seed, progress=tick)
-            job.stage = "writing tables"
-            out = write_outputs(result, self.data_dir / job.id)
-            job.directory = out
-            if job.report:
-                job.stage = "writing report"
-                from callup.reports.build import write_report
-
-                write_report(out)
-            from callup.simulation.outputs import json_summary
-
-            job.result = {**json_summary(result), "rows": result.rows, "timings": result.timings}
-            job.status, job.stage = "done", "done"
-        except Exception as exc:  # a failed run is reported on the job, never raised into the server
-            job.status, job.stage, job.error = "failed", "failed", f"{type(exc).__name__}: {exc}"
+            with self._start_lock:
+                started = not self._closing
+                if started:
+                    proc.start()
+            if started:
+                proc.join(self.timeout_s)
+                if proc.is_alive():
+                    error = (f"timed out: the simulation ran longer than {self.timeout_s:g} s "
+                             "(the server's --job-timeout) and was stopped")
+                    _stop(proc)
+        except Exception as exc:  # the worker could not start at all
+            error = f"the simulation worker could not start: {type(exc).__name__}: {exc}"
+        try:
+            doc = self._read(job_id)
+            if doc is not None and doc.get("status") not in FINISHED:
+                if self._closing:
+                    error = INTERRUPTED
+                elif error is None:
+                    code = proc.exitcode
+                    how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
+                           and -code in signal.valid_signals() else f"exit code {code}")
+                    error = (f"the simulation worker stopped unexpectedly ({how}"
+                             + ("; out of memory?" if code == -signal.SIGKILL else "") + ")")
+                self._finish(doc, error)
         finally:
-            job.seconds = round(time.perf_counter() - t0, 3)
-
-    def _compare(self, job: Job, tick) -> None:
-        """A comparison run: every scenario on the same seed, the differences table and the report."""
-        from callup.compare import compare
-        from callup.compare.cli import TABLE_MEASURES
-        from callup.compare.outputs import write_comparison
-
-        result = compare(job.scenarios or [], seed=job.seed, runs=1, scale=job.scale, start=job.first,
-                         end=job.last, progress=tick)
-        job.stage = "writing tables"
-        out = write_comparison(result, self.data_dir / job.id)
-        job.directory = out
-        if job.report:
-            job.stage = "writing report"
-            from callup.reports.build import write_report
-
-            write_report(out)
-        by = {(r["scenario"], r["year"], r["measure"]): r["difference_mean"] for r in result.summary_years}
-        years = result.year_list
-        job.result = {"comparison": {
-            "reference": result.reference, "scenarios": result.scenarios, "years": years,
-            "first_difference": result.first_difference, "notes": result.notes,
-            "differences": [{"scenario": label, "measure": m,
-                             "by_year": {str(y): by.get((label, y, m), 0.0) for y in years}}
-                            for label in result.scenarios[1:] for m in TABLE_MEASURES],
-        }, "timings": result.timings}
-        job.status, job.stage = "done", "done"
+            with self.lock:
+                self._procs.pop(job_id, None)
+                self._monitors.pop(job_id, None)
+            if not self._closing:
+                self._prune()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the running workers (their jobs are recorded as interrupted); remove an own temp folder."""
+        with self._start_lock, self.lock:
+            self._closing = True
+            procs, monitors = list(self._procs.values()), list(self._monitors.values())
+        for p in procs:
+            _stop(p)
+        for t in monitors:
+            t.join(10)
         if self._own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def _stop(proc) -> None:
+    try:
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+    except (AssertionError, ValueError):  # never started, or already closed
+        pass
+
+
+def _worker_entry(job_dir: str) -> None:
+    from .worker import run
+
+    run(job_dir)

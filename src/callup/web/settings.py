@@ -14,9 +14,14 @@ class Settings:
     """Largest simulation scale (sample fraction); larger gets 422."""
     max_jobs: int = 2
     """Simulations queued or running at once; more gets 429."""
+    max_runs: int = 5
+    """Most runs (seeds) of a comparison, for its 90% intervals; more gets 422."""
+    job_timeout_s: float = 3600.0
+    """A simulation running longer is stopped and recorded as failed."""
     keep_jobs: int = 20
     """Finished simulations kept (with their output folders); older ones are deleted."""
     data_dir: Path | None = None
-    """Where simulation outputs go (a fresh temporary folder if None). Nothing about a person goes here."""
+    """Where simulation jobs live (``DATA_DIR/jobs/<id>/``; kept across restarts) or a fresh temporary
+    folder removed on exit if None. Nothing about a person goes here."""
     access_log: bool = True
     """Log 'METHOD /path STATUS' per request (never the query string, body, client address or headers)."""
