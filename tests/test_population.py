@@ -18,6 +18,7 @@ from callup.jurisdictions import ru
 from callup.jurisdictions.ru import rules
 from callup.jurisdictions.ru.columns import HEALTH_CATEGORIES, SERVED, level_code
 from callup.law.dates import NEVER, NEVER_KEY, age_on, date_key, to_day, year_of
+from callup.law.packed_days import unpack_days
 from callup.law.reasons import STATUS_NAMES
 from callup.population import (
     ACTIVITIES,
@@ -42,6 +43,11 @@ def sp():
 @pytest.fixture(scope="module")
 def small():
     return build_population(START, scale=0.001, seed=0)
+
+
+def _days(columns, name: str) -> np.ndarray:
+    """A column as the rules read it (packed date columns as int32 days)."""
+    return unpack_days(getattr(columns, name))
 
 
 def _age(sp, on: dt.date | str) -> np.ndarray:
@@ -163,7 +169,7 @@ def test_rows_cover_15_65_on_start_and_the_incoming_cohorts(sp):
     assert np.array_equal(sp.pop.birth_key, date_key(sp.pop.birth))
     lo, hi = sp.age_windows[20]
     assert (_age(sp, "2019-07-01")[lo:hi] == 20).all()
-    present = sp.sim.arrives_on == NEVER  # the rest are immigrants, alive from their arrival day
+    present = unpack_days(sp.sim.arrives_on) == NEVER  # the rest are immigrants, alive from their arrival day
     assert np.array_equal(sp.sim.alive, present)
     assert not (sp.pop.male == False).any() and sp.pop.citizen[present].all()  # noqa: E712
 
@@ -173,10 +179,10 @@ def test_immigrants_are_extra_rows_sized_by_the_assumption(sp):
     in birth order, invisible (not alive) until their arrival day, never in service or abroad on
     start, citizens with the assumed share, the foreigners off the register."""
     a = sp.assumptions
-    imm = sp.sim.arrives_on != NEVER
+    imm = unpack_days(sp.sim.arrives_on) != NEVER
     start, until = to_day(sp.start), to_day(sp.until)
     assert imm.any() and (np.diff(sp.pop.birth) >= 0).all()
-    assert ((sp.sim.arrives_on[imm] > start) & (sp.sim.arrives_on[imm] < until)).all()
+    assert ((unpack_days(sp.sim.arrives_on)[imm] > start) & (unpack_days(sp.sim.arrives_on)[imm] < until)).all()
     assert not sp.sim.alive[imm].any()
     assert (sp.sim.activity[imm] == 0).all() and not sp.pop.abroad[imm].any() and (sp.pop.served[imm] == 0).all()
     # the immigrants of the men aged 20 in mid-2019: RosBRIS count × rate × by-year factor × years
@@ -187,7 +193,7 @@ def test_immigrants_are_extra_rows_sized_by_the_assumption(sp):
     expected = sources.rosbris().men(2019)[20] * SCALE * per_man
     assert imm[lo:hi].sum() == pytest.approx(expected, rel=0.01, abs=1)
     # arrivals follow the year factors: 2023 (WPP: +28k) has far fewer than 2021
-    years_of = year_of(sp.sim.arrives_on[imm])
+    years_of = year_of(unpack_days(sp.sim.arrives_on)[imm])
     assert (years_of == 2023).sum() < 0.2 * (years_of == 2021).sum()
     share = sp.pop.citizen[imm].mean()
     p = a.value("migration.immigrant_citizen")
@@ -199,9 +205,9 @@ def test_same_seed_same_arrays_other_seed_differs(small):
     again = build_population(START, scale=0.001, seed=0)
     other = build_population(START, scale=0.001, seed=1)
     for name in small.pop.__dataclass_fields__:
-        assert np.array_equal(getattr(small.pop, name), getattr(again.pop, name)), name
+        assert np.array_equal(_days(small.pop, name), _days(again.pop, name)), name
     for name in small.sim.__dataclass_fields__:
-        assert np.array_equal(getattr(small.sim, name), getattr(again.sim, name)), name
+        assert np.array_equal(_days(small.sim, name), _days(again.sim, name)), name
     assert len(other) == len(small)  # row counts come from the data, not the seed
     assert not np.array_equal(small.pop.birth, other.pop.birth)
     assert not np.array_equal(small.pop.study_level, other.pop.study_level)
@@ -211,9 +217,9 @@ def test_threads_do_not_change_the_result():
     one = build_population(START, scale=0.002, seed=4, threads=1)
     two = build_population(START, scale=0.002, seed=4, threads=2)
     for name in one.pop.__dataclass_fields__:
-        assert np.array_equal(getattr(one.pop, name), getattr(two.pop, name)), name
+        assert np.array_equal(_days(one.pop, name), _days(two.pop, name)), name
     for name in one.sim.__dataclass_fields__:
-        assert np.array_equal(getattr(one.sim, name), getattr(two.sim, name)), name
+        assert np.array_equal(_days(one.sim, name), _days(two.sim, name)), name
 
 
 def test_many_pieces_per_window(monkeypatch):
@@ -306,7 +312,7 @@ def test_school_and_first_year_shares_match_the_assumptions(sp):
 
 def test_master_continuation_matches_the_assumption(sp):
     a = sp.assumptions
-    bachelor_2018 = sp.pop.diploma[level_code("bachelor") - 1] == to_day("2018-06-30")
+    bachelor_2018 = unpack_days(sp.pop.diploma[level_code("bachelor") - 1]) == to_day("2018-06-30")
     share = (sp.pop.study_level == level_code("master"))[bachelor_2018].mean()
     since = to_day(START) - to_day("2018-09-01")
     expect = a.value("study.master_same_year") * _elapsed_dropout(a.value("study.dropout_master"), since, [668])
@@ -336,7 +342,7 @@ def test_students_come_to_the_national_figures(sp):
 
 
 def test_date_columns_are_consistent(sp):
-    p = sp.pop
+    p = sp.pop.unpacked()
     start = to_day(START)
     start_key = int(date_key(start))
     st = p.study_level > 0
@@ -374,14 +380,15 @@ def test_date_columns_are_consistent(sp):
 
 def test_service_states_are_consistent(sp):
     p, s = sp.pop, sp.sim
+    service_end = unpack_days(s.service_end)
     start = to_day(START)
     age = _age(sp, START)
     conscript = s.activity == ACTIVITIES.index("conscript")
     assert (p.served[conscript] == SERVED.index("conscript")).all()
-    assert (s.service_end[conscript] > start).all() and (age[conscript] >= 18).all()
+    assert (service_end[conscript] > start).all() and (age[conscript] >= 18).all()
     assert not p.reserve[conscript].any() and (p.study_level[conscript] == 0).all()
     veteran = (p.served == SERVED.index("conscript")) & ~conscript
-    assert p.reserve[veteran].all() and (s.service_end[veteran] <= start).all()
+    assert p.reserve[veteran].all() and (service_end[veteran] <= start).all()
     ever = p.served == SERVED.index("conscript")
     fit = (HEALTH_CATEGORIES.index("A") + 1, HEALTH_CATEGORIES.index("B") + 1)
     assert np.isin(p.health[ever], fit).all()  # drafted men were found fit
@@ -389,7 +396,7 @@ def test_service_states_are_consistent(sp):
     assert (p.served[contract] == SERVED.index("contract")).all() and not p.reserve[contract].any()
     acs = s.activity == ACTIVITIES.index("acs")
     assert (p.served[acs] == SERVED.index("acs")).all() and p.beliefs[acs].all()
-    assert (s.service_end[~(ever | contract | acs)] == NEVER).all()
+    assert (service_end[~(ever | contract | acs)] == NEVER).all()
     assert p.reserve[(age >= 27) & (s.activity == 0) & (p.health != 5)].all()
     assert not p.registered[p.abroad].any() and (p.study_level[p.abroad] == 0).all()
     assert not p.registered[age < 16].any()
@@ -465,7 +472,8 @@ def test_memory_report(sp):
     m = sp.memory()
     assert m["rows"] == len(sp)
     assert m["bytes_per_man"] == pytest.approx(m["bytes_per_man_pop"] + m["bytes_per_man_sim"])
-    assert m["columns_bytes_per_man"]["pop.diploma"] == 28  # (7, N) int32
+    assert m["columns_bytes_per_man"]["pop.diploma"] == 14  # (7, N) packed days, two bytes each
+    assert m["columns_bytes_per_man"]["pop.waived"] == 0  # one value for every man: a broadcast
     assert sum(m["columns_bytes_per_man"].values()) == pytest.approx(m["bytes_per_man"])
 
 

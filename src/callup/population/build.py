@@ -71,8 +71,18 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from callup.jurisdictions.ru import columns
-from callup.jurisdictions.ru.columns import CRIMINAL, SERVED, STUDY_LEVELS, Population, health_code, level_code
+from callup.jurisdictions.ru.columns import (
+    CRIMINAL,
+    DAY_FIELDS,
+    SERVED,
+    STUDY_LEVELS,
+    Population,
+    health_code,
+    level_code,
+    owned_nbytes,
+)
 from callup.law.dates import NEVER, add_months, add_years, age_on, birthday, to_day
+from callup.law.packed_days import PackedDays, unpack_days
 
 from . import _calendar as cal
 from . import sources
@@ -102,6 +112,11 @@ _WRITTEN = frozenset({
 })
 """Population columns every row of which the build writes (no default fill needed); the simulation
 columns latent_health, activity and service_end too."""
+CONSTANT_FIELDS = frozenset({"male", "waived"})
+"""Columns with one value for every synthetic man, stored as a read-only zero-stride broadcast (no
+memory): every row is a man, and the simulation does not model waived rights (53-FZ Art. 22 p.2.1)."""
+SIM_DAY_FIELDS = frozenset({"service_end", "arrives_on"})
+"""Simulation date columns stored as packed days (as the population's :data:`DAY_FIELDS`)."""
 PIECE_ROWS = 1 << 17
 """Rows per unit of work: small enough for the working set of a piece to stay in cache."""
 SUMMER_GAP_DAYS = 92
@@ -140,7 +155,7 @@ class SimColumns:
 
     @property
     def nbytes(self) -> int:
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
+        return sum(owned_nbytes(getattr(self, f.name)) for f in fields(self))
 
 
 def _empty_sim(n: int) -> SimColumns:
@@ -175,8 +190,8 @@ class SyntheticPopulation:
     def memory(self) -> dict[str, object]:
         """Bytes of every column and per man (row), largest first."""
         n = max(len(self), 1)
-        cols = {f"pop.{f.name}": getattr(self.pop, f.name).nbytes for f in fields(self.pop)}
-        cols.update({f"sim.{f.name}": getattr(self.sim, f.name).nbytes for f in fields(self.sim)})
+        cols = {f"pop.{f.name}": owned_nbytes(getattr(self.pop, f.name)) for f in fields(self.pop)}
+        cols.update({f"sim.{f.name}": owned_nbytes(getattr(self.sim, f.name)) for f in fields(self.sim)})
         cols = dict(sorted(cols.items(), key=lambda kv: -kv[1]))
         total = sum(cols.values())
         return {
@@ -529,6 +544,18 @@ def _births(ctx: _Ctx, w: _Window) -> None:
     }
 
 
+def _column(name: str, template: np.ndarray, n: int) -> np.ndarray:
+    """An uninitialised column ``name`` of ``n`` rows shaped and typed like ``template`` (one row):
+    packed days for the date columns, a read-only broadcast of the template's value for
+    :data:`CONSTANT_FIELDS`."""
+    shape = (*template.shape[:-1], n)
+    if name in CONSTANT_FIELDS:
+        return np.broadcast_to(template[..., :1], shape)
+    if name in DAY_FIELDS or name in SIM_DAY_FIELDS:
+        return np.empty(shape, dtype=np.uint16).view(PackedDays)
+    return np.empty(shape, dtype=template.dtype)
+
+
 def _fill_defaults(ctx: _Ctx, sl: slice) -> None:
     """Write the default row (``columns.empty``) into rows ``sl`` of every column but the births."""
     for name, value in ctx.defaults.items():
@@ -708,7 +735,7 @@ def _history(ctx: _Ctx, piece: _Piece) -> tuple[float, float]:
 
     # an immigrant has no history in Russia's forces or draft boards (his study is drawn like his
     # cohort's: schooling abroad gives the same diplomas); he is not alive until he arrives
-    imm = np.flatnonzero(sim.arrives_on[sl] != NEVER)
+    imm = np.flatnonzero(unpack_days(sim.arrives_on[sl]) != NEVER)
     served[imm], svc_end[imm], activity[imm], mil_dept[imm] = 0, never, 0, False
     health[imm], health_date[imm] = 0, never
     sim.alive[sl][imm] = False
@@ -792,7 +819,7 @@ def _attributes(ctx: _Ctx, piece: _Piece, k_contract: float, k_acs: float) -> No
     health = pop.health[sl]
     latent = sim.latent_health[sl]
     level = pop.study_level[sl]
-    native = sim.arrives_on[sl] == NEVER  # immigrants are neither in service nor abroad on start
+    native = unpack_days(sim.arrives_on[sl]) == NEVER  # immigrants are neither in service nor abroad on start
     civilian = sim.activity[sl] == 0
     fit_now = (latent <= _B) & (health != _V) & (health != _D)
     mil_dept = pop.reserve[sl] & (served == 0) & (health != _V) & (age < ctx.age_limit)
@@ -843,7 +870,7 @@ def _attributes(ctx: _Ctx, piece: _Piece, k_contract: float, k_acs: float) -> No
 
     # --- part-time higher education (men without a degree, not in full-time study)
     rng = ctx.rng("part_time", piece)
-    dip = pop.diploma[:, sl]
+    dip = unpack_days(pop.diploma[:, sl])
     has_degree = (dip[_BACHELOR - 1] <= start) | (dip[_SPECIALIST - 1] <= start) | (dip[_MASTER - 1] <= start)
     idx = _pick_by(rng, ctx.tables["study.part_time_he"], age)
     idx = idx[civilian[idx] & ~abroad[idx] & (level[idx] == 0) & ~has_degree[idx]]
@@ -955,13 +982,10 @@ def build_population(
     template = columns.empty(1, n_children=N_CHILDREN)
     sim_template = _empty_sim(1)
     with _small_pages():
-        pop = Population(**{
-            f.name: np.empty((*getattr(template, f.name).shape[:-1], n), dtype=getattr(template, f.name).dtype)
-            for f in fields(template)
-        })
-        sim = SimColumns(**{f.name: np.empty(n, dtype=getattr(sim_template, f.name).dtype)
-                            for f in fields(sim_template)})
-    defaults = {f.name: getattr(template, f.name)[..., 0] for f in fields(template) if f.name not in _WRITTEN}
+        pop = Population(**{f.name: _column(f.name, getattr(template, f.name), n) for f in fields(template)})
+        sim = SimColumns(**{f.name: _column(f.name, getattr(sim_template, f.name), n) for f in fields(sim_template)})
+    defaults = {f.name: getattr(template, f.name)[..., 0] for f in fields(template)
+                if f.name not in _WRITTEN and f.name not in CONSTANT_FIELDS}
     defaults["sim.alive"] = sim_template.alive[0]
     start_day = to_day(start)
     age_limit = int(law.value_at("callup.age_max", start))

@@ -9,6 +9,7 @@ import numpy as np
 
 from callup.jurisdictions.ru.columns import CRIMINAL, HEALTH_CATEGORIES, SERVED, STUDY_LEVELS
 from callup.law.dates import NEVER_KEY, date_key, to_day
+from callup.law.packed_days import unpack_days
 
 from .build import ACTIVITIES, SyntheticPopulation
 
@@ -57,7 +58,7 @@ def summary(sp: SyntheticPopulation, on: dt.date | None = None) -> dict[str, Any
     out["by_age"] = {int(a): float(single[a]) * w for a in range(15, 31)}
 
     young = idx_alive & (age >= 18) & (age <= 27)
-    current = (pop.study_start <= day) & (day <= pop.study_end)
+    current = (unpack_days(pop.study_start) <= day) & (day <= unpack_days(pop.study_end))
     lv_ft = np.where(current & pop.study_full_time, pop.study_level, 0).astype(np.int8)
     lv_pt = np.where(current & ~pop.study_full_time, pop.study_level, 0).astype(np.int8)
     names = ("none", *STUDY_LEVELS)
@@ -85,7 +86,8 @@ def summary(sp: SyntheticPopulation, on: dt.date | None = None) -> dict[str, Any
     out["criminal"] = _counts(pop.criminal[idx_alive], CRIMINAL, w)
     n_children = (pop.child_birth_key <= on_key).sum(axis=0, dtype=np.int8)
     out["children_18_27"] = {str(k): float(((n_children == k) & young).sum()) * w for k in range(4)}
-    pregnant = (pop.pregnancy_start <= day) & (day - pop.pregnancy_start < 280)
+    pregnancy = unpack_days(pop.pregnancy_start)
+    pregnant = (pregnancy <= day) & (day - pregnancy < 280)
     flags = {
         "reserve": pop.reserve,
         "abroad": pop.abroad,
@@ -95,7 +97,7 @@ def summary(sp: SyntheticPopulation, on: dt.date | None = None) -> dict[str, Any
         "degree": pop.degree,
         "public_service": pop.public_service,
         "elected": pop.elected,
-        "it_worker": pop.it_accredited & (pop.it_contract_start <= day),
+        "it_worker": pop.it_accredited & (unpack_days(pop.it_contract_start) <= day),
         "single_father": pop.single_father,
         "cares_for_relative": pop.cares_for_relative,
         "guardian": pop.guardian,

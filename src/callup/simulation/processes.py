@@ -21,6 +21,7 @@ from callup.jurisdictions.ru import rules
 from callup.jurisdictions.ru.calendar import Campaign
 from callup.jurisdictions.ru.columns import CRIMINAL, SERVED, health_code, level_code
 from callup.law.dates import NEVER, NEVER_KEY, add_months, add_years, date_key, month_day, split, to_day
+from callup.law.packed_days import unpack_days
 from callup.law.reasons import LIABLE, STATUS_NAMES
 from callup.population import sources
 from callup.scenarios.model import Events
@@ -90,6 +91,11 @@ class Step:
 
     def in_period(self, day: int) -> bool:
         return self.prev_day < day <= self.day
+
+    def release(self) -> None:
+        """Drop the row arrays (status, reasons, summoned ...) once the step is done: only its counts
+        are kept, so a run of 14 campaigns does not hold 14 evaluations of 13 million men."""
+        self.status = self.reasons = self.summoned = self.appeared = self.ignored = None
 
 
 def _age(state: SimState, day: int, rows: slice | np.ndarray = slice(None)) -> np.ndarray:
@@ -173,7 +179,7 @@ def end_services(state: SimState, step: Step) -> None:
     conscript``; contract soldiers to the reserve; men in ACS get ``served = acs``. Mobilised men
     stay (no decree has ended the 2022 partial mobilisation)."""
     pop = state.pop
-    ended = (state.in_service > 0) & (state.in_service != MOBILISED) & (state.service_end <= step.day)
+    ended = (state.in_service > 0) & (state.in_service != MOBILISED) & (unpack_days(state.service_end) <= step.day)
     idx = np.flatnonzero(ended)
     kind = state.in_service[idx]
     for k, served, reserve, name in (
@@ -198,7 +204,7 @@ def arrivals(state: SimState, step: Step) -> None:
     build from ``migration.*`` of the population assumptions) become alive residents on it: from this
     step on they are counted, evaluated, die, study and emigrate like everyone. Deterministic: no
     draw here, the day was fixed by the build."""
-    arr = state.sp.sim.arrives_on
+    arr = unpack_days(state.sp.sim.arrives_on)
     rows = np.flatnonzero((arr > step.prev_day) & (arr <= step.day))
     state.alive[rows] = True
     step.add("immigrated", rows.size)
@@ -227,7 +233,7 @@ def _sep1_after(days: np.ndarray) -> np.ndarray:
 
 def _enrol(state: SimState, step: Step, rows: np.ndarray, level: str, years: np.ndarray, rng) -> None:
     pop = state.pop
-    start = _sep1_after(pop.study_end[rows] - 1) if rows.size else rows.astype(np.int32)
+    start = _sep1_after(unpack_days(pop.study_end[rows]) - 1) if rows.size else rows.astype(np.int32)
     y = split(start)[0]
     pop.study_level[rows] = level_code(level)
     pop.study_full_time[rows] = True
@@ -249,7 +255,7 @@ def study(state: SimState, step: Step) -> None:
     base = base[state.alive[base]]
     level = pop.study_level[base]
     ft = pop.study_full_time[base]
-    end_ = pop.study_end[base]
+    end_ = unpack_days(pop.study_end[base])
     # dropouts
     drop_share = {"spo": "study.dropout_spo", "bachelor": "study.dropout_he", "specialist": "study.dropout_he",
                   "master": "study.dropout_master", "postgraduate": "study.dropout_postgraduate"}
@@ -269,8 +275,8 @@ def study(state: SimState, step: Step) -> None:
     # graduations
     done = base[(end_ <= step.day) & ~left]
     lv = pop.study_level[done].copy()
-    end = pop.study_end[done].copy()
-    pop.diploma[lv - 1, done] = np.minimum(pop.diploma[lv - 1, done], end)
+    end = unpack_days(pop.study_end[done])
+    pop.diploma[lv - 1, done] = np.minimum(unpack_days(pop.diploma[lv - 1, done]), end)
     _mark_used(state, done, end)
     pop.study_level[done] = 0
     pop.study_full_time[done] = False
@@ -377,7 +383,7 @@ def migration(state: SimState, step: Step) -> None:
     rows = rows[state.alive[rows] & ~state.emigrated[rows] & (state.in_service[rows] == 0)]
     _emigrate(state, step, rows, rng, shock_day)
     # return (only men who left during the run; the build's permanent residents abroad stay)
-    back = np.flatnonzero(state.emigrated & state.alive & (state.emigrated_on < step.prev_day))
+    back = np.flatnonzero(state.emigrated & state.alive & (unpack_days(state.emigrated_on) < step.prev_day))
     back = back[_u(rng, back.size) < _per_step(b["return_per_year"], step.years)]
     state.emigrated[back] = False
     pop.abroad[back] = False
@@ -643,7 +649,7 @@ def census(state: SimState, step: Step) -> None:
         step.add(name, int(counted[max(lo - step.lo, 0):max(hi - step.lo, 0)].sum()))
     for k, name in ((CONSCRIPT, "conscripts"), (CONTRACT, "contract"), (ACS, "acs"), (MOBILISED, "mobilised")):
         step.add(f"in_service_{name}", np.count_nonzero(state.in_service == k))  # the dead have 0
-    left = np.flatnonzero(state.emigrated_on != NEVER)
+    left = np.flatnonzero(unpack_days(state.emigrated_on) != NEVER)
     step.add("emigrants_abroad", int((em[left] & alive[left]).sum()))
     keep = res & (state.in_service[sl] == 0)
     st = step.status[keep]

@@ -112,6 +112,7 @@ def simulate(
             process(state, step)
         done = step.mobilisation_done
         prev = step.day
+        step.release()  # the tables need the counts only: the step's row arrays would pile up
         steps.append(step)
         step_times.append(time.perf_counter() - ts)
         if progress is not None:

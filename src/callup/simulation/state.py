@@ -6,7 +6,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from callup.jurisdictions.ru.columns import owned_nbytes
 from callup.law.dates import NEVER
+from callup.law.packed_days import pack_days, unpack_days
 from callup.population import ACTIVITIES, SyntheticPopulation
 
 SERVICE_KINDS: tuple[str, ...] = ("none", "conscript", "contract", "acs", "mobilised")
@@ -24,13 +26,13 @@ class SimState:
 
     sp: SyntheticPopulation
     emigrated: np.ndarray  # bool: lives abroad now (deregistered or not)
-    emigrated_on: np.ndarray  # int32 day of the last departure, NEVER if none
+    emigrated_on: np.ndarray  # packed day of the last departure, NEVER if none (read with unpack_days)
     summoned: np.ndarray  # uint8: summonses received
     ignored: np.ndarray  # uint8: summonses ignored
     fined: np.ndarray  # uint8: KoAP fines
     prosecuted: np.ndarray  # bool: Art. 328 prosecution
     in_service: np.ndarray  # int8 SERVICE_KINDS
-    service_end: np.ndarray  # int32 day the current service ends (NEVER: open-ended or none)
+    service_end: np.ndarray  # packed day the current service ends (NEVER: open-ended or none)
     acs_status: np.ndarray  # int8 ACS_STATUS
     sought_legal_aid: np.ndarray  # bool
 
@@ -51,7 +53,7 @@ class SimState:
 
     @property
     def nbytes(self) -> int:
-        own = sum(getattr(self, f.name).nbytes for f in fields(self) if f.name != "sp")
+        own = sum(owned_nbytes(getattr(self, f.name)) for f in fields(self) if f.name != "sp")
         return own + self.sp.pop.nbytes + self.sp.sim.nbytes
 
     def rows_born_between(self, first_day: int, last_day: int) -> tuple[int, int]:
@@ -69,12 +71,12 @@ def new_state(sp: SyntheticPopulation) -> SimState:
     in_service = np.zeros(n, dtype=np.int8)
     for kind in ("conscript", "contract", "acs"):
         in_service[activity == ACTIVITIES.index(kind)] = SERVICE_KINDS.index(kind)
-    service_end = np.where(in_service > 0, sp.sim.service_end, NEVER).astype(np.int32)
+    service_end = pack_days(np.where(in_service > 0, unpack_days(sp.sim.service_end), NEVER))
     acs_status = np.where(in_service == ACS, ACS_STATUS.index("approved"), 0).astype(np.int8)
     return SimState(
         sp=sp,
         emigrated=sp.pop.abroad.copy(),
-        emigrated_on=np.full(n, NEVER, dtype=np.int32),
+        emigrated_on=pack_days(np.full(n, NEVER, dtype=np.int32)),
         summoned=np.zeros(n, dtype=np.uint8),
         ignored=np.zeros(n, dtype=np.uint8),
         fined=np.zeros(n, dtype=np.uint8),

@@ -6,6 +6,12 @@ not happened is ``NEVER``. Birth dates are also kept as ``yyyymmdd`` keys, so th
 age N on day D" is one integer comparison per row (see :func:`callup.law.dates.age_threshold_key`).
 Wide attributes (diplomas per level, children) are stored level-major / child-major, shape (k, N),
 so that each slice is contiguous.
+
+A population is *unpacked* (the date columns of :data:`DAY_FIELDS` are int32 day numbers: what the
+rules read, and what a person's check builds) or *packed* (the same columns as two-byte
+:class:`~callup.law.packed_days.PackedDays`: how the simulation stores fifty million men). The rules
+unpack each chunk they evaluate (:meth:`Population.unpacked`), so both give the same answers.
+Columns that hold one value for every row may be a zero-stride broadcast (no memory; read-only).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from callup.law.dates import NEVER, NEVER_KEY, date_key
+from callup.law.packed_days import PackedDays, pack_days, unpack_days
 
 STUDY_LEVELS: tuple[str, ...] = (
     "school",
@@ -26,6 +33,18 @@ STUDY_LEVELS: tuple[str, ...] = (
     "preparatory",
 )
 """Study levels, coded 1..7 in ``study_level`` (0 = not studying); bit ``code-1`` in ``deferrals_used``."""
+
+DAY_FIELDS: tuple[str, ...] = (
+    "health_date",
+    "study_start",
+    "study_end",
+    "diploma",
+    "pregnancy_start",
+    "it_contract_start",
+    "it_graduated",
+    "acs_applied",
+)
+"""Date columns (int32 day numbers) that a packed population stores as two-byte PackedDays."""
 
 HEALTH_CATEGORIES: tuple[str, ...] = ("A", "B", "V", "G", "D")
 """Fitness categories А Б В Г Д (53-FZ Art. 5.1), coded 1..5 in ``health`` (0 = not examined)."""
@@ -103,6 +122,23 @@ class Population:
             out[f.name] = col[:, start:stop] if col.ndim == 2 else col[start:stop]
         return Population(**out)
 
+    @property
+    def is_packed(self) -> bool:
+        return isinstance(self.health_date, PackedDays)
+
+    def packed(self) -> Population:
+        """The same rows with the :data:`DAY_FIELDS` packed into two bytes (a copy of those columns)."""
+        if self.is_packed:
+            return self
+        return replace(self, **{name: pack_days(getattr(self, name)) for name in DAY_FIELDS})
+
+    def unpacked(self) -> Population:
+        """The same rows with int32 day numbers in the :data:`DAY_FIELDS` (what the rules read); the
+        other columns are shared, not copied. An unpacked population is returned as it is."""
+        if not self.is_packed:
+            return self
+        return replace(self, **{name: unpack_days(getattr(self, name)) for name in DAY_FIELDS})
+
     def with_columns(self, **columns: np.ndarray) -> Population:
         pop = replace(self, **columns)
         if "birth" in columns:
@@ -111,11 +147,17 @@ class Population:
 
     @property
     def nbytes(self) -> int:
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
+        """Bytes the columns hold (a zero-stride broadcast column holds none)."""
+        return sum(owned_nbytes(getattr(self, f.name)) for f in fields(self))
+
+
+def owned_nbytes(column: np.ndarray) -> int:
+    """Memory of ``column``'s elements: 0 for a zero-stride broadcast of one value."""
+    return 0 if column.size and 0 in column.strides else int(column.nbytes)
 
 
 def empty(n: int, n_children: int = 1) -> Population:
-    """``n`` rows of the default man: male citizen, registered, no grounds, no data."""
+    """``n`` rows of the default man: male citizen, registered, no grounds, no data (unpacked)."""
 
     def full(value, dtype, shape=(n,)):
         return np.full(shape, value, dtype=dtype)
@@ -163,13 +205,17 @@ def empty(n: int, n_children: int = 1) -> Population:
 
 
 def concat(pops: list[Population]) -> Population:
-    """Stack populations row-wise (child columns are padded to the widest)."""
+    """Stack populations row-wise (child columns are padded to the widest); packed if the first is."""
     k = max(p.child_birth_key.shape[0] for p in pops)
+    packed = pops[0].is_packed
     out = {}
     for f in fields(Population):
         cols = [getattr(p, f.name) for p in pops]
+        if f.name in DAY_FIELDS:
+            cols = [unpack_days(c) for c in cols]
         if f.name in ("child_birth_key", "child_disabled"):
             fill = NEVER_KEY if f.name == "child_birth_key" else False
             cols = [np.vstack([c, np.full((k - c.shape[0], c.shape[1]), fill, dtype=c.dtype)]) for c in cols]
-        out[f.name] = np.concatenate(cols, axis=1 if cols[0].ndim == 2 else 0)
+        joined = np.concatenate(cols, axis=1 if cols[0].ndim == 2 else 0)
+        out[f.name] = pack_days(joined) if packed and f.name in DAY_FIELDS else joined
     return Population(**out)

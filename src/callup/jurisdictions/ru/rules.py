@@ -620,6 +620,7 @@ def _byte_tables(vocab: Vocabulary) -> tuple[list[int], list[int], list[tuple[st
 
 
 def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) -> Evaluation:
+    pop = pop.unpacked()  # a packed chunk (the simulation's storage) becomes int32 days here
     found = grounds(at, pop, explain)
     if len(found) != len(vocab.codes) or set(found) != set(vocab.codes):
         raise RuntimeError(f"rules and vocabulary disagree on {sorted(set(found) ^ set(vocab.codes))}")

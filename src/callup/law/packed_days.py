@@ -1,0 +1,84 @@
+"""Day numbers in two bytes: how a population of fifty million men keeps its dates.
+
+A date column of the rules is int32 day numbers (see :mod:`callup.law.dates`). A simulation stores
+the same dates as ``uint16`` days since 1970-01-01 (:class:`PackedDays`), half the memory:
+
+* 0 .. 65534 are the days 1970-01-01 .. 2149-06-05;
+* ``PACKED_NEVER`` (65535) is :data:`~callup.law.dates.NEVER` (and any day after 2149-06-05);
+* a day before 1970-01-01 (and :data:`~callup.law.dates.ALWAYS`) is stored as 1970-01-01. No rule
+  encoded here (the law from 2019) can tell a day in 1969 from one in 1970: each compares a date
+  column with a day of the call-up, and a packed date keeps every such comparison's answer.
+
+Birth dates are not packed (men born before 1970 are in the population); the rules read
+``birth_key`` anyway.
+
+The rules never read packed columns: :meth:`callup.jurisdictions.ru.columns.Population.unpacked`
+turns each chunk they evaluate back into int32 days. Everywhere else a packed column must be read
+with :func:`unpack_days`; arithmetic or comparison on the packed numbers raises ``TypeError`` rather
+than silently answer about the wrong dates. Writing into a packed column packs the value (an int32
+day, ``NEVER`` or another packed column), so ``column[rows] = day`` is always right.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .dates import NEVER
+
+__all__ = ["PACKED_NEVER", "PackedDays", "pack_days", "unpack_days"]
+
+PACKED_NEVER = 65535
+"""The packed value of :data:`~callup.law.dates.NEVER`."""
+
+_ALLOWED_FUNCTIONS = frozenset(
+    getattr(np, name)
+    for name in ("concatenate", "copy", "shape", "ndim", "size", "broadcast_to", "vstack", "hstack", "stack",
+                 "empty_like", "result_type", "may_share_memory", "shares_memory", "take", "atleast_1d")
+)
+
+
+class PackedDays(np.ndarray):
+    """uint16 day numbers since 1970-01-01 (see the module docstring); slicing keeps the type."""
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"packed days cannot be used in {ufunc.__name__}: read them with unpack_days() first")
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        if func not in _ALLOWED_FUNCTIONS:
+            raise TypeError(f"packed days cannot be used in numpy.{func.__name__}: read them with unpack_days() first")
+        raw = [a.view(np.ndarray) if isinstance(a, PackedDays) else a for a in args]
+        if func in (np.concatenate, np.vstack, np.hstack, np.stack) and raw:
+            raw[0] = [a.view(np.ndarray) if isinstance(a, PackedDays) else a for a in raw[0]]
+        out = func(*raw, **kwargs)
+        return out.view(PackedDays) if isinstance(out, np.ndarray) and out.dtype == np.uint16 else out
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, pack_days(value).view(np.ndarray))
+
+    def astype(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        raise TypeError("packed days: use unpack_days() to get int32 day numbers")
+
+
+def pack_days(days: ArrayLike) -> PackedDays:
+    """int32 day numbers (``NEVER``/``ALWAYS`` allowed) as :class:`PackedDays`; packed input is kept."""
+    if isinstance(days, PackedDays):
+        return days
+    d = np.asarray(days)
+    if d.dtype == np.uint16:
+        return d.view(PackedDays)
+    if d.dtype.kind not in "iu":
+        raise TypeError(f"days must be integer day numbers, not {d.dtype}")
+    return np.clip(d, 0, PACKED_NEVER).astype(np.uint16).view(PackedDays)
+
+
+def unpack_days(days: ArrayLike) -> NDArray[np.int32]:
+    """int32 day numbers of a packed column (``PACKED_NEVER`` becomes ``NEVER``); int32 input is kept."""
+    raw = days.view(np.ndarray) if isinstance(days, PackedDays) else np.asarray(days)
+    if raw.dtype != np.uint16:
+        return raw
+    out = raw.astype(np.int32)
+    out[raw == PACKED_NEVER] = NEVER
+    return out
