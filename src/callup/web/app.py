@@ -23,6 +23,7 @@ from callup.person.situation import Situation
 from callup.scenarios import SCENARIOS
 
 from . import forms
+from .fastcheck import CheckFastPath
 from .jobs import FILES, JobManager, TooManyJobs, valid_id
 from .middleware import BodyLimit, SecurityHeaders
 from .settings import Settings
@@ -99,6 +100,21 @@ def silence_uvicorn_access_log() -> None:
         logger.addFilter(_DropRecords())
 
 
+class CallupApp(FastAPI):
+    """FastAPI, with our own layers outermost: security headers and the access log, the body limit,
+    and the fast path of ``POST /api/check`` (:mod:`callup.web.fastcheck`), then the framework."""
+
+    outer: Any = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and self.outer is not None:
+            return await self.outer(scope, receive, send)
+        return await super().__call__(scope, receive, send)
+
+    async def framework(self, scope, receive, send) -> None:
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     silence_uvicorn_access_log()
@@ -106,16 +122,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        _warm()
         yield
         jobs.close()
 
-    app = FastAPI(title="callup", version=_version(),
+    app = CallupApp(title="callup", version=_version(),
                   description="Military-service law as code: a private check and a scenario explorer. "
                               "Nothing about the person is stored or logged.",
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings, app.state.jobs = settings, jobs
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders, log=settings.access_log)  # outermost: 413s get the headers too
+    # outermost: every answer (a 413, a 500 of the framework) gets the headers and the log line
+    app.outer = SecurityHeaders(BodyLimit(CheckFastPath(app.framework, enabled=settings.fast_check),
+                                          limit=settings.max_body_bytes), log=settings.access_log)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(reason_text=forms.reason_text, status_text=forms.status_text,
                                  acs_reason_text=forms.acs_reason_text, summons_lines=forms.summons_lines,
@@ -358,6 +376,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return page(request, "docs.html", has_swagger=has_swagger)
 
     return app
+
+
+def _warm() -> None:
+    """Load the law and run one check before the first request, then move everything loaded so far out
+    of the garbage collector's sight (``gc.freeze``): the first person does not wait for the law to
+    load, and a full collection does not walk the law's objects in the middle of a request."""
+    import gc
+
+    check(Situation.model_validate({"date": "2024-10-10", "person": {"birth_date": "2001-01-01"}}))
+    gc.collect()
+    gc.freeze()
 
 
 def _version() -> str:

@@ -22,6 +22,7 @@ SECURITY_HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     (b"cache-control", b"no-store"),
 ]
+_OURS = frozenset(n for n, _ in SECURITY_HEADERS) | {b"set-cookie"}
 
 
 async def _send_json(send, status: int, detail: str) -> None:
@@ -92,9 +93,7 @@ class SecurityHeaders:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                names = {n for n, _ in SECURITY_HEADERS}
-                headers = [(n, v) for n, v in message.get("headers", []) if n.lower() not in names
-                           and n.lower() != b"set-cookie"]
+                headers = [(n, v) for n, v in message.get("headers", ()) if n.lower() not in _OURS]
                 message = {**message, "headers": headers + SECURITY_HEADERS}
             await send(message)
 

@@ -23,5 +23,8 @@ class Settings:
     data_dir: Path | None = None
     """Where simulation jobs live (``DATA_DIR/jobs/<id>/``; kept across restarts) or a fresh temporary
     folder removed on exit if None. Nothing about a person goes here."""
+    fast_check: bool = True
+    """Answer a plain valid ``POST /api/check`` without the framework's routing (same bytes, faster);
+    off sends every request through the FastAPI route (the tests compare the two)."""
     access_log: bool = True
     """Log 'METHOD /path STATUS' per request (never the query string, body, client address or headers)."""
