@@ -10,7 +10,8 @@ the same dates as ``uint16`` days since 1970-01-01 (:class:`PackedDays`), half t
   column with a day of the call-up, and a packed date keeps every such comparison's answer.
 
 Birth dates are not packed (men born before 1970 are in the population); the rules read
-``birth_key`` anyway.
+``birth_key`` anyway. Date *keys* (yyyymmdd, for "has the child reached age N") are packed as the
+same two-byte days (:class:`PackedKeys`) and become keys again on unpacking.
 
 The rules never read packed columns: :meth:`callup.jurisdictions.ru.columns.Population.unpacked`
 turns each chunk they evaluate back into int32 days. Everywhere else a packed column must be read
@@ -26,9 +27,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .dates import NEVER
+from .dates import NEVER, NEVER_KEY, date_key, from_key
 
-__all__ = ["PACKED_NEVER", "PackedDays", "pack_days", "unpack_days"]
+__all__ = ["PACKED_NEVER", "PackedDays", "PackedKeys", "pack_days", "pack_keys", "unpack", "unpack_days",
+           "unpack_keys"]
 
 PACKED_NEVER = 65535
 """The packed value of :data:`~callup.law.dates.NEVER`."""
@@ -53,7 +55,7 @@ class PackedDays(np.ndarray):
         if func in (np.concatenate, np.vstack, np.hstack, np.stack) and raw:
             raw[0] = [a.view(np.ndarray) if isinstance(a, PackedDays) else a for a in raw[0]]
         out = func(*raw, **kwargs)
-        return out.view(PackedDays) if isinstance(out, np.ndarray) and out.dtype == np.uint16 else out
+        return out.view(type(self)) if isinstance(out, np.ndarray) and out.dtype == np.uint16 else out
 
     def __setitem__(self, key: Any, value: Any) -> None:
         super().__setitem__(key, pack_days(value).view(np.ndarray))
@@ -72,6 +74,38 @@ def pack_days(days: ArrayLike) -> PackedDays:
     if d.dtype.kind not in "iu":
         raise TypeError(f"days must be integer day numbers, not {d.dtype}")
     return np.clip(d, 0, PACKED_NEVER).astype(np.uint16).view(PackedDays)
+
+
+class PackedKeys(PackedDays):
+    """yyyymmdd date keys stored as packed days: writing a key packs its day; :func:`unpack_keys`
+    gives the keys back (``NEVER_KEY`` where none)."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value if isinstance(value, PackedDays) else pack_days(from_key(value)))
+
+
+def pack_keys(keys: ArrayLike) -> PackedKeys:
+    """yyyymmdd keys (``NEVER_KEY`` allowed) as :class:`PackedKeys`; packed input is kept."""
+    if isinstance(keys, PackedKeys):
+        return keys
+    return pack_days(from_key(keys)).view(PackedKeys)
+
+
+def unpack_keys(keys: ArrayLike) -> NDArray[np.int32]:
+    """int32 yyyymmdd keys of a :class:`PackedKeys` column; int32 keys are returned as they are."""
+    if not isinstance(keys, PackedKeys):
+        return np.asarray(keys)
+    raw = keys.view(np.ndarray)
+    out = np.full(raw.shape, NEVER_KEY, dtype=np.int32)
+    has = raw != PACKED_NEVER
+    out[has] = date_key(raw[has].astype(np.int32))
+    return out
+
+
+def unpack(column: ArrayLike) -> np.ndarray:
+    """A column as the rules read it: keys for :class:`PackedKeys`, int32 days for
+    :class:`PackedDays`, anything else unchanged."""
+    return unpack_keys(column) if isinstance(column, PackedKeys) else unpack_days(column)
 
 
 def unpack_days(days: ArrayLike) -> NDArray[np.int32]:

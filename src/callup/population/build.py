@@ -74,6 +74,7 @@ from callup.jurisdictions.ru import columns
 from callup.jurisdictions.ru.columns import (
     CRIMINAL,
     DAY_FIELDS,
+    KEY_FIELDS,
     SERVED,
     STUDY_LEVELS,
     Population,
@@ -82,7 +83,7 @@ from callup.jurisdictions.ru.columns import (
     owned_nbytes,
 )
 from callup.law.dates import NEVER, add_months, add_years, age_on, birthday, to_day
-from callup.law.packed_days import PackedDays, unpack_days
+from callup.law.packed_days import PackedDays, PackedKeys, unpack_days
 
 from . import _calendar as cal
 from . import sources
@@ -134,7 +135,8 @@ class SimColumns:
     latent_health: np.ndarray  # int8 health code 1..5: the category an examination on the start date would give
     alive: np.ndarray  # bool
     activity: np.ndarray  # int8 ACTIVITIES index: civilian, conscript, contract, acs
-    service_end: np.ndarray  # int32 day: end of the current or last service; NEVER if none
+    service_end: np.ndarray  # packed day: end of the current or last service; NEVER if none (the
+    # simulation state takes this column over as the end of the service in progress)
     arrives_on: np.ndarray | None = None
     """int32 day an immigrant arrives to live in Russia (NEVER for the men present on the start date).
     Until that day he is not ``alive`` (not in any count, not evaluated, not dying); the simulation's
@@ -553,6 +555,8 @@ def _column(name: str, template: np.ndarray, n: int) -> np.ndarray:
         return np.broadcast_to(template[..., :1], shape)
     if name in DAY_FIELDS or name in SIM_DAY_FIELDS:
         return np.empty(shape, dtype=np.uint16).view(PackedDays)
+    if name in KEY_FIELDS:
+        return np.empty(shape, dtype=np.uint16).view(PackedKeys)
     return np.empty(shape, dtype=template.dtype)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from callup.jurisdictions.ru.columns import CRIMINAL, HEALTH_CATEGORIES, SERVED, STUDY_LEVELS
 from callup.law.dates import NEVER_KEY, date_key, to_day
-from callup.law.packed_days import unpack_days
+from callup.law.packed_days import unpack_days, unpack_keys
 
 from .build import ACTIVITIES, SyntheticPopulation
 
@@ -84,7 +84,8 @@ def summary(sp: SyntheticPopulation, on: dt.date | None = None) -> dict[str, Any
     out["activity_18_27"] = _counts(sim.activity[young], ACTIVITIES, w)
     out["served"] = _counts(pop.served[idx_alive], SERVED, w)
     out["criminal"] = _counts(pop.criminal[idx_alive], CRIMINAL, w)
-    n_children = (pop.child_birth_key <= on_key).sum(axis=0, dtype=np.int8)
+    child_keys = unpack_keys(pop.child_birth_key)
+    n_children = (child_keys <= on_key).sum(axis=0, dtype=np.int8)
     out["children_18_27"] = {str(k): float(((n_children == k) & young).sum()) * w for k in range(4)}
     pregnancy = unpack_days(pop.pregnancy_start)
     pregnant = (pregnancy <= day) & (day - pregnancy < 280)
@@ -103,7 +104,7 @@ def summary(sp: SyntheticPopulation, on: dt.date | None = None) -> dict[str, Any
         "guardian": pop.guardian,
         "relative_died": pop.relative_died,
         "wife_pregnant": pregnant,
-        "disabled_child": (pop.child_disabled & (pop.child_birth_key < NEVER_KEY)).any(axis=0),
+        "disabled_child": (pop.child_disabled & (child_keys < NEVER_KEY)).any(axis=0),
     }
     out["flags"] = {k: float((v & idx_alive).sum()) * w for k, v in flags.items()}
     out["flags_18_27"] = {k: float((v & young).sum()) * w for k, v in flags.items()}

@@ -21,7 +21,7 @@ from callup.jurisdictions.ru import rules
 from callup.jurisdictions.ru.calendar import Campaign
 from callup.jurisdictions.ru.columns import CRIMINAL, SERVED, health_code, level_code
 from callup.law.dates import NEVER, NEVER_KEY, add_months, add_years, date_key, month_day, split, to_day
-from callup.law.packed_days import unpack_days
+from callup.law.packed_days import unpack_days, unpack_keys
 from callup.law.reasons import LIABLE, STATUS_NAMES
 from callup.population import sources
 from callup.scenarios.model import Events
@@ -345,7 +345,7 @@ def family(state: SimState, step: Step) -> None:
     top = table.max(axis=0)
     rows = _bernoulli_rows(rng, bounds, top)
     group = np.searchsorted(bounds, rows, "right") - 1
-    n_kids = (pop.child_birth_key[:, rows] != NEVER_KEY).sum(axis=0)
+    n_kids = (unpack_keys(pop.child_birth_key[:, rows]) != NEVER_KEY).sum(axis=0)
     keep = _u(rng, rows.size) < table[np.minimum(n_kids, N_SLOTS), group] / np.maximum(top[group], 1e-12)
     keep &= state.alive[rows] & (n_kids < pop.child_birth_key.shape[0])
     rows, n_kids = rows[keep], n_kids[keep]

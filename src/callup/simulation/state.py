@@ -8,7 +8,7 @@ import numpy as np
 
 from callup.jurisdictions.ru.columns import owned_nbytes
 from callup.law.dates import NEVER
-from callup.law.packed_days import pack_days, unpack_days
+from callup.law.packed_days import pack_days
 from callup.population import ACTIVITIES, SyntheticPopulation
 
 SERVICE_KINDS: tuple[str, ...] = ("none", "conscript", "contract", "acs", "mobilised")
@@ -71,7 +71,9 @@ def new_state(sp: SyntheticPopulation) -> SimState:
     in_service = np.zeros(n, dtype=np.int8)
     for kind in ("conscript", "contract", "acs"):
         in_service[activity == ACTIVITIES.index(kind)] = SERVICE_KINDS.index(kind)
-    service_end = pack_days(np.where(in_service > 0, unpack_days(sp.sim.service_end), NEVER))
+    # the state takes the build's column over (no second copy): only services in progress keep an end
+    service_end = sp.sim.service_end
+    service_end[in_service == 0] = NEVER
     acs_status = np.where(in_service == ACS, ACS_STATUS.index("approved"), 0).astype(np.int8)
     return SimState(
         sp=sp,

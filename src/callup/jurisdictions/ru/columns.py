@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from callup.law.dates import NEVER, NEVER_KEY, date_key
-from callup.law.packed_days import PackedDays, pack_days, unpack_days
+from callup.law.packed_days import PackedDays, pack_days, pack_keys, unpack, unpack_keys
 
 STUDY_LEVELS: tuple[str, ...] = (
     "school",
@@ -45,6 +45,8 @@ DAY_FIELDS: tuple[str, ...] = (
     "acs_applied",
 )
 """Date columns (int32 day numbers) that a packed population stores as two-byte PackedDays."""
+KEY_FIELDS: tuple[str, ...] = ("child_birth_key",)
+"""Date-key columns (int32 yyyymmdd) that a packed population stores as two-byte PackedKeys."""
 
 HEALTH_CATEGORIES: tuple[str, ...] = ("A", "B", "V", "G", "D")
 """Fitness categories А Б В Г Д (53-FZ Art. 5.1), coded 1..5 in ``health`` (0 = not examined)."""
@@ -130,14 +132,16 @@ class Population:
         """The same rows with the :data:`DAY_FIELDS` packed into two bytes (a copy of those columns)."""
         if self.is_packed:
             return self
-        return replace(self, **{name: pack_days(getattr(self, name)) for name in DAY_FIELDS})
+        keys = {name: pack_keys(getattr(self, name)) for name in KEY_FIELDS}
+        return replace(self, **{name: pack_days(getattr(self, name)) for name in DAY_FIELDS}, **keys)
 
     def unpacked(self) -> Population:
         """The same rows with int32 day numbers in the :data:`DAY_FIELDS` (what the rules read); the
         other columns are shared, not copied. An unpacked population is returned as it is."""
         if not self.is_packed:
             return self
-        return replace(self, **{name: unpack_days(getattr(self, name)) for name in DAY_FIELDS})
+        keys = {name: unpack_keys(getattr(self, name)) for name in KEY_FIELDS}
+        return replace(self, **{name: unpack(getattr(self, name)) for name in DAY_FIELDS}, **keys)
 
     def with_columns(self, **columns: np.ndarray) -> Population:
         pop = replace(self, **columns)
@@ -211,11 +215,15 @@ def concat(pops: list[Population]) -> Population:
     out = {}
     for f in fields(Population):
         cols = [getattr(p, f.name) for p in pops]
-        if f.name in DAY_FIELDS:
-            cols = [unpack_days(c) for c in cols]
+        if f.name in DAY_FIELDS or f.name in KEY_FIELDS:
+            cols = [unpack(c) for c in cols]
         if f.name in ("child_birth_key", "child_disabled"):
             fill = NEVER_KEY if f.name == "child_birth_key" else False
             cols = [np.vstack([c, np.full((k - c.shape[0], c.shape[1]), fill, dtype=c.dtype)]) for c in cols]
         joined = np.concatenate(cols, axis=1 if cols[0].ndim == 2 else 0)
-        out[f.name] = pack_days(joined) if packed and f.name in DAY_FIELDS else joined
+        if packed and f.name in DAY_FIELDS:
+            joined = pack_days(joined)
+        elif packed and f.name in KEY_FIELDS:
+            joined = pack_keys(joined)
+        out[f.name] = joined
     return Population(**out)
