@@ -83,7 +83,7 @@ from callup.jurisdictions.ru.columns import (
     owned_nbytes,
 )
 from callup.law.dates import NEVER, add_months, add_years, age_on, birthday, to_day
-from callup.law.packed_days import PackedDays, PackedKeys, unpack_days
+from callup.law.packed_days import PackedDays, PackedKeys, pack_days, unpack_days
 
 from . import _calendar as cal
 from . import sources
@@ -804,7 +804,7 @@ def _children(ctx: _Ctx, piece: _Piece, sl: slice, age: np.ndarray) -> np.ndarra
         f = np.clip(np.interp(c_lo + rng.random(has.size) * (c_hi - c_lo), curve, grid), lo, x_hi)
         day = np.minimum(birth[has] + (f * 365.25).astype(np.int32), ctx.start).astype(np.int32)
         rows = idx[has]
-        keys[j, rows] = cal.key(day)
+        keys[j, rows] = pack_days(day)  # the key column is packed as days: no key round trip
         disabled[j, rows[_pick(rng, has.size, a.value("family.child_disabled"))]] = True
         prev[has] = f
     return idx
