@@ -84,3 +84,21 @@ def test_a_packed_population_unpacks_to_the_same_columns_and_concatenates_with_a
     both = concat([packed, pop])
     assert both.is_packed and np.array_equal(unpack(both.study_end), np.tile(pop.study_end, 2))
     assert packed.nbytes < pop.nbytes
+
+
+@pytest.mark.parametrize("on", ["2019-04-01", "2022-10-01", "2024-11-20", "2026-04-01"])
+def test_the_rules_give_the_same_status_and_reasons_on_a_packed_population_as_on_its_unpacked_copy(on):
+    import datetime as dt
+
+    from callup.jurisdictions import ru
+    from callup.jurisdictions.ru import rules
+    from callup.population import build_population
+
+    law = ru.law()
+    packed = build_population(dt.date(2019, 1, 1), scale=0.002, seed=5, law=law).pop
+    assert packed.is_packed
+    day = np.int32(to_day(on))
+    a = rules.evaluate(law, packed, day, chunk=4096)  # many chunks: lazily unpacked, some not at all
+    b = rules.evaluate(law, packed.unpacked(), day, chunk=4096)
+    assert np.array_equal(a.status, b.status) and np.array_equal(a.reasons, b.reasons)
+    assert (a.status != 4).sum() > 1000  # not a trivial population: many men are within call-up

@@ -22,12 +22,13 @@ day, ``NEVER`` or another packed column), so ``column[rows] = day`` is always ri
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .dates import NEVER, NEVER_KEY, date_key, from_key
+from .dates import NEVER, date_key, from_key
 
 __all__ = ["PACKED_NEVER", "PackedDays", "PackedKeys", "pack_days", "pack_keys", "unpack", "unpack_days",
            "unpack_keys"]
@@ -91,15 +92,21 @@ def pack_keys(keys: ArrayLike) -> PackedKeys:
     return pack_days(from_key(keys)).view(PackedKeys)
 
 
+@functools.cache
+def _tables() -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    """Every packed value's day and key (65,536 entries each, 256 KiB: one gather unpacks a column)."""
+    days = np.arange(PACKED_NEVER + 1, dtype=np.int32)
+    days[PACKED_NEVER] = NEVER
+    keys = date_key(days)
+    days.flags.writeable = keys.flags.writeable = False
+    return days, keys
+
+
 def unpack_keys(keys: ArrayLike) -> NDArray[np.int32]:
     """int32 yyyymmdd keys of a :class:`PackedKeys` column; int32 keys are returned as they are."""
     if not isinstance(keys, PackedKeys):
         return np.asarray(keys)
-    raw = keys.view(np.ndarray)
-    out = np.full(raw.shape, NEVER_KEY, dtype=np.int32)
-    has = raw != PACKED_NEVER
-    out[has] = date_key(raw[has].astype(np.int32))
-    return out
+    return _tables()[1].take(keys.view(np.ndarray))
 
 
 def unpack(column: ArrayLike) -> np.ndarray:
@@ -113,6 +120,4 @@ def unpack_days(days: ArrayLike) -> NDArray[np.int32]:
     raw = days.view(np.ndarray) if isinstance(days, PackedDays) else np.asarray(days)
     if raw.dtype != np.uint16:
         return raw
-    out = raw.astype(np.int32)
-    out[raw == PACKED_NEVER] = NEVER
-    return out
+    return _tables()[0].take(raw)

@@ -143,6 +143,12 @@ class Population:
         keys = {name: unpack_keys(getattr(self, name)) for name in KEY_FIELDS}
         return replace(self, **{name: unpack(getattr(self, name)) for name in DAY_FIELDS}, **keys)
 
+    def rule_view(self) -> Population:
+        """The rows as the rules read them: this population if it is unpacked; for a packed one a view
+        that unpacks each date column the first time a rule reads it (a chunk of men no rule needs
+        dates for - children, old men - unpacks nothing)."""
+        return self if not self.is_packed else _RuleView(self)  # type: ignore[return-value]
+
     def with_columns(self, **columns: np.ndarray) -> Population:
         pop = replace(self, **columns)
         if "birth" in columns:
@@ -153,6 +159,23 @@ class Population:
     def nbytes(self) -> int:
         """Bytes the columns hold (a zero-stride broadcast column holds none)."""
         return sum(owned_nbytes(getattr(self, f.name)) for f in fields(self))
+
+
+class _RuleView:
+    """A packed population's columns, each packed one unpacked on first read (see ``rule_view``)."""
+
+    def __init__(self, packed: Population):
+        self.__dict__["_packed"] = packed
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        value = getattr(self.__dict__["_packed"], name)
+        if name in DAY_FIELDS or name in KEY_FIELDS:
+            value = unpack(value)
+        self.__dict__[name] = value
+        return value
+
+    def __len__(self) -> int:
+        return len(self.__dict__["_packed"])
 
 
 def owned_nbytes(column: np.ndarray) -> int:

@@ -620,7 +620,7 @@ def _byte_tables(vocab: Vocabulary) -> tuple[list[int], list[int], list[tuple[st
 
 
 def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) -> Evaluation:
-    pop = pop.unpacked()  # a packed chunk (the simulation's storage) becomes int32 days here
+    pop = pop.rule_view()  # a packed chunk (the simulation's storage): dates unpacked as rules read them
     found = grounds(at, pop, explain)
     if len(found) != len(vocab.codes) or set(found) != set(vocab.codes):
         raise RuntimeError(f"rules and vocabulary disagree on {sorted(set(found) ^ set(vocab.codes))}")
