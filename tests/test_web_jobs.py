@@ -194,3 +194,74 @@ def test_comparison_with_runs_reports_intervals(tmp_path):
         page = c.get(f"/explorer/jobs/{job['id']}").text
         assert 'id="runs-note"' in page and "90% interval" in page and 'class="interval"' in page
         assert Path(tmp_path / "jobs" / job["id"] / "out" / "compare.json").is_file()
+
+
+def test_serve_passes_the_job_limits(monkeypatch, tmp_path):
+    import typer
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from callup.web import register
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    app = typer.Typer()
+    register(app)
+
+    @app.command("other")
+    def _other() -> None:
+        pass
+
+    r = CliRunner().invoke(app, ["serve", "--max-runs", "3", "--job-timeout", "60", "--data-dir", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    served, kw = calls[0]
+    s = served.state.settings
+    assert (s.max_runs, s.job_timeout_s, s.data_dir) == (3, 60.0, tmp_path)
+    assert kw["proxy_headers"] is False and kw["host"] == "127.0.0.1"
+    assert (tmp_path / "jobs").is_dir()
+    assert CliRunner().invoke(app, ["serve", "--max-runs", "0"]).exit_code != 0
+    served.state.jobs.close()
+
+
+def test_worker_stops_when_the_server_is_killed(tmp_path):
+    """A server killed outright (SIGKILL: no shutdown) leaves no simulation running behind it, and the
+    next server on the folder shows the job as interrupted."""
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-c", "from callup.cli import main; main()", "serve", "--port",
+                               str(port), "--data-dir", str(tmp_path), "--no-access-log"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        t0 = time.time()
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                assert time.time() - t0 < 30 and server.poll() is None, "server did not start"
+                time.sleep(0.1)
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/simulate", data=json.dumps(LONG).encode(),
+                                     headers={"content-type": "application/json"}, method="POST")
+        job_id = json.loads(urllib.request.urlopen(req, timeout=10).read())["id"]
+        path = tmp_path / "jobs" / job_id / "job.json"
+        t0 = time.time()
+        while json.loads(path.read_text())["status"] != "running":
+            assert time.time() - t0 < 30
+            time.sleep(0.05)
+        pid = json.loads(path.read_text())["worker_pid"]
+    finally:
+        server.kill()
+        server.wait(10)
+    t0 = time.time()
+    while Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1][:3]:
+        assert time.time() - t0 < 15, "the worker outlived its server"
+        time.sleep(0.1)
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as c:
+        j = c.get(f"/api/jobs/{job_id}").json()
+        assert j["status"] == "failed" and j["error"] == INTERRUPTED

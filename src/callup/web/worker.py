@@ -14,6 +14,7 @@ Only simulation inputs and outputs are handled here; nothing about any person.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import tempfile
@@ -72,7 +73,7 @@ def run(job_dir: str) -> None:
     # Ctrl-C in the server's terminal reaches the whole process group: the server stops its workers
     # itself (SIGTERM) and records the job as interrupted
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
+    parent = multiprocessing.parent_process()  # the server (its sentinel closes when it dies)
     directory = Path(job_dir)
     w = _Writer(directory)
     req = w.doc["request"]
@@ -80,8 +81,8 @@ def run(job_dir: str) -> None:
     w.update(status="running", stage="building population", started=time.time(), worker_pid=os.getpid())
 
     def tick(i: int, n: int, name: str) -> None:
-        if os.getppid() != parent:  # the server is gone: nobody will read this job; stop quietly
-            os._exit(70)
+        if parent is not None and not parent.is_alive():  # the server is gone (killed): stop, do not
+            os._exit(70)  # compete with the next server, which records this job as interrupted
         w.update(force=i >= n, progress={"done": i, "total": n, "campaign": name}, stage=f"campaign {name}")
 
     try:
