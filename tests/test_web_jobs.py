@@ -221,6 +221,9 @@ def test_serve_passes_the_job_limits(monkeypatch, tmp_path):
     assert (tmp_path / "jobs").is_dir()
     assert CliRunner().invoke(app, ["serve", "--max-runs", "0"]).exit_code != 0
     served.state.jobs.close()
+    (tmp_path / "file").write_text("x")
+    bad = CliRunner().invoke(app, ["serve", "--data-dir", str(tmp_path / "file")])
+    assert bad.exit_code == 2 and "error: --data-dir" in bad.output and "Traceback" not in bad.output
 
 
 def test_worker_stops_when_the_server_is_killed(tmp_path):

@@ -54,8 +54,13 @@ def register(app: typer.Typer) -> None:
                             access_log=not no_access_log)
         if host not in ("127.0.0.1", "localhost", "::1"):
             typer.echo(f"warning: serving on {host}: other computers can reach it; put it behind HTTPS", err=True)
+        try:
+            app = create_app(settings)
+        except OSError as exc:  # the data folder cannot be made or read
+            typer.echo(f"error: --data-dir: {data_dir}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
         typer.echo(f"callup: http://{host}:{port}/ (API docs at /docs)", err=True)
         # uvicorn's own access log records query strings: it is off; ours logs method, path, status.
         # No proxy headers: the client's address is never used, so there is nothing to rewrite per request
-        uvicorn.run(create_app(settings), host=host, port=port, access_log=False, server_header=False,
+        uvicorn.run(app, host=host, port=port, access_log=False, server_header=False,
                     proxy_headers=False, log_level="info")
