@@ -268,3 +268,34 @@ def test_worker_stops_when_the_server_is_killed(tmp_path):
     with TestClient(create_app(Settings(data_dir=tmp_path))) as c:
         j = c.get(f"/api/jobs/{job_id}").json()
         assert j["status"] == "failed" and j["error"] == INTERRUPTED
+
+
+def test_worker_dying_of_an_error_ends_failed_with_its_last_words(tmp_path, monkeypatch):
+    """A worker that dies outside the job's own error handling (here a stand-in interpreter that exits 3
+    after a message) ends failed with the exit code and the message, never hangs."""
+    import sys
+
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho 'Traceback (most recent call last):' >&2\n"
+                    "echo 'MemoryError: cannot allocate the population' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    jobs = JobManager(max_jobs=1, keep=5, data_dir=tmp_path / "data")
+    monkeypatch.setattr(sys, "executable", str(fake))
+    try:
+        job_id = jobs.submit({"scenario": "baseline", **TINY, "seed": 0, "report": False, "scenarios": None,
+                              "runs": 1})
+        doc = _wait_doc(jobs, job_id, timeout=20)
+    finally:
+        jobs.close()
+    assert doc["status"] == "failed"
+    assert doc["error"] == ("the simulation worker stopped unexpectedly (exit code 3): "
+                            "MemoryError: cannot allocate the population")
+    assert jobs.active() == 0
+
+
+def test_worker_command_line():
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "callup.web.worker"], capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0 and "usage: python -m callup.web.worker JOB_DIR SERVER_PID" in r.stderr

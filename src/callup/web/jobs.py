@@ -1,4 +1,5 @@
-"""Simulation jobs: each runs in its own worker process (:mod:`callup.web.worker`), at most
+"""Simulation jobs: each runs in its own worker process (``python -m callup.web.worker``: a fresh
+interpreter, so nothing of the server, its threads or its main module is inherited), at most
 ``max_jobs`` at once, and lives in ``DATA_DIR/jobs/<id>/``: ``job.json`` (the request, status,
 progress, result summary or error; written atomically) and ``out/`` (the tables and the report).
 
@@ -12,10 +13,12 @@ here; nothing about any person.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -23,7 +26,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .worker import JOB_FILE, OUT_DIR, read_json, write_json_atomic
+from .worker import JOB_FILE, LOG_FILE, OUT_DIR, read_json, write_json_atomic
 
 FILES = ("campaigns.csv", "years.csv", "calibration.csv", "campaigns.parquet", "flows.parquet", "run.json",
          "report.html", "comparison_summary_years.csv", "comparison_summary_campaigns.csv", "comparison_years.csv",
@@ -33,8 +36,6 @@ JOB_ID = re.compile(r"[0-9a-f]{32}")
 """A job id: ``uuid.uuid4().hex`` and nothing else (so an id can never name another folder)."""
 INTERRUPTED = "interrupted: the server stopped before the job finished"
 FINISHED = ("done", "failed")
-PRELOAD = ["callup.web.worker", "callup.simulation", "callup.compare.run"]
-"""Imported once by the fork server, so each worker starts without importing numpy and the engine."""
 
 
 class TooManyJobs(Exception):
@@ -43,16 +44,6 @@ class TooManyJobs(Exception):
 
 def valid_id(job_id: str) -> bool:
     return isinstance(job_id, str) and JOB_ID.fullmatch(job_id) is not None
-
-
-def _context():
-    """Fork server where the platform has one (a clean, preloaded parent for every worker: never a fork
-    of the threaded server), spawn elsewhere."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-        return ctx
-    return multiprocessing.get_context("spawn")
 
 
 def as_json(doc: dict[str, Any], directory: Path | None, prefix: str = "/api/jobs") -> dict[str, Any]:
@@ -76,11 +67,10 @@ class JobManager:
         self.root.mkdir(parents=True, exist_ok=True)
         self.lock = threading.Lock()
         self._start_lock = threading.Lock()  # a worker starts, or the server closes: not both at once
-        self._procs: dict[str, Any] = {}  # id -> multiprocessing.Process, for the jobs of this server
+        self._procs: dict[str, subprocess.Popen | None] = {}  # id -> its worker (None until started)
         self._monitors: dict[str, threading.Thread] = {}
         self._cache: dict[str, tuple[int, dict[str, Any]]] = {}
         self._closing = False
-        self._ctx = _context()
         self._recover()
 
     # --- stored jobs ----------------------------------------------------------------------
@@ -165,7 +155,7 @@ class JobManager:
     def pid(self, job_id: str) -> int | None:
         """The worker process id of a job of this server that is running (for tests and operators)."""
         p = self._procs.get(job_id)
-        return p.pid if p is not None else None
+        return p.pid if p is not None and p.poll() is None else None
 
     def submit(self, request: dict[str, Any]) -> str:
         """Store a new job (queued) and start its worker; raises :class:`TooManyJobs` at the limit."""
@@ -182,28 +172,32 @@ class JobManager:
                    "progress": {"done": 0, "total": 0, "campaign": None}, "error": None, "seconds": None,
                    "result": None, "created": time.time(), "finished": None}
             self._write(doc)
-            proc = self._ctx.Process(target=_worker_entry, args=(str(self._dir(job_id)),),
-                                     name=f"callup-sim-{job_id[:8]}", daemon=True)
-            self._procs[job_id] = proc
-            t = threading.Thread(target=self._monitor, args=(job_id, proc), name=f"callup-job-{job_id[:8]}",
+            self._procs[job_id] = None
+            t = threading.Thread(target=self._monitor, args=(job_id,), name=f"callup-job-{job_id[:8]}",
                                  daemon=True)
             self._monitors[job_id] = t
         t.start()
         return job_id
 
     # --- the worker's life --------------------------------------------------------------------
-    def _monitor(self, job_id: str, proc) -> None:
-        """Start the worker (here, not in the request: the first start launches the fork server), wait
-        for it, and record what the worker could not: a crash, a time-out, an interruption."""
-        error = None
+    def _monitor(self, job_id: str) -> None:
+        """Start the worker, wait for it, and record what the worker could not: a crash, a time-out, an
+        interruption."""
+        error, proc = None, None
+        folder = self._dir(job_id)
         try:
             with self._start_lock:
-                started = not self._closing
-                if started:
-                    proc.start()
-            if started:
-                proc.join(self.timeout_s)
-                if proc.is_alive():
+                if not self._closing:
+                    with open(folder / LOG_FILE, "wb") as log:
+                        proc = subprocess.Popen(
+                            [sys.executable, "-m", "callup.web.worker", str(folder), str(os.getpid())],
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, close_fds=True)
+                    with self.lock:
+                        self._procs[job_id] = proc
+            if proc is not None:
+                try:
+                    proc.wait(self.timeout_s)
+                except subprocess.TimeoutExpired:
                     error = (f"timed out: the simulation ran longer than {self.timeout_s:g} s "
                              "(the server's --job-timeout) and was stopped")
                     _stop(proc)
@@ -214,13 +208,15 @@ class JobManager:
             if doc is not None and doc.get("status") not in FINISHED:
                 if self._closing:
                     error = INTERRUPTED
-                elif error is None:
-                    code = proc.exitcode
+                elif error is None and proc is not None:
+                    code = proc.returncode
                     how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
                            and -code in signal.valid_signals() else f"exit code {code}")
-                    error = (f"the simulation worker stopped unexpectedly ({how}"
-                             + ("; out of memory?" if code == -signal.SIGKILL else "") + ")")
-                self._finish(doc, error)
+                    if code == -signal.SIGKILL:
+                        how += "; out of memory?"
+                    last = _last_line(folder / LOG_FILE)
+                    error = f"the simulation worker stopped unexpectedly ({how})" + (f": {last}" if last else "")
+                self._finish(doc, error or INTERRUPTED)
         finally:
             with self.lock:
                 self._procs.pop(job_id, None)
@@ -234,26 +230,31 @@ class JobManager:
             self._closing = True
             procs, monitors = list(self._procs.values()), list(self._monitors.values())
         for p in procs:
-            _stop(p)
+            if p is not None:
+                _stop(p)
         for t in monitors:
             t.join(10)
         if self._own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
-def _stop(proc) -> None:
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def _last_line(path: Path, limit: int = 300) -> str:
+    """The last line the worker wrote (its error, if it died of one), shortened."""
     try:
-        if proc.is_alive():
-            proc.terminate()
-            proc.join(5)
-            if proc.is_alive():
-                proc.kill()
-                proc.join(5)
-    except (AssertionError, ValueError):  # never started, or already closed
-        pass
-
-
-def _worker_entry(job_dir: str) -> None:
-    from .worker import run
-
-    run(job_dir)
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 4096))
+            lines = [x.strip() for x in fh.read().decode("utf-8", "replace").splitlines() if x.strip()]
+    except OSError:
+        return ""
+    return lines[-1][:limit] if lines else ""

@@ -1,5 +1,5 @@
 """The simulation worker: one process per job, outside the web server (so a run never holds the
-server's GIL while it answers checks).
+server's GIL while it answers checks): ``python -m callup.web.worker JOB_DIR SERVER_PID``.
 
 The process reads the job's request from ``JOB_DIR/job.json``, runs the simulation or the comparison,
 writes the tables (and the report) to ``JOB_DIR/out/`` and keeps ``job.json`` up to date with its
@@ -14,7 +14,6 @@ Only simulation inputs and outputs are handled here; nothing about any person.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import tempfile
@@ -24,6 +23,8 @@ from typing import Any
 
 JOB_FILE = "job.json"
 OUT_DIR = "out"
+LOG_FILE = "worker.log"
+"""The worker's own output (a traceback if it dies of one); never anything about a person."""
 PROGRESS_EVERY_S = 0.2
 """Progress is written at most this often (and always at a stage change)."""
 
@@ -68,12 +69,11 @@ class _Writer:
             write_json_atomic(self.path, self.doc)
 
 
-def run(job_dir: str) -> None:
-    """The worker process's entry point (``multiprocessing.Process(target=run, args=(job_dir,))``)."""
+def run(job_dir: str, server_pid: int) -> None:
+    """Run the job in ``job_dir`` for the server ``server_pid`` (this process's parent)."""
     # Ctrl-C in the server's terminal reaches the whole process group: the server stops its workers
     # itself (SIGTERM) and records the job as interrupted
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = multiprocessing.parent_process()  # the server (its sentinel closes when it dies)
     directory = Path(job_dir)
     w = _Writer(directory)
     req = w.doc["request"]
@@ -81,8 +81,8 @@ def run(job_dir: str) -> None:
     w.update(status="running", stage="building population", started=time.time(), worker_pid=os.getpid())
 
     def tick(i: int, n: int, name: str) -> None:
-        if parent is not None and not parent.is_alive():  # the server is gone (killed): stop, do not
-            os._exit(70)  # compete with the next server, which records this job as interrupted
+        if os.getppid() != server_pid:  # the server is gone (killed): stop, do not compete with the
+            os._exit(70)  # next server, which records this job as interrupted
         w.update(force=i >= n, progress={"done": i, "total": n, "campaign": name}, stage=f"campaign {name}")
 
     try:
@@ -148,3 +148,15 @@ def _compare(req: dict[str, Any], out: Path, tick, w: _Writer) -> dict[str, Any]
                          "hi_by_year": {str(y): cell(label, y, m, "difference_hi") for y in years}}
                         for label in result.scenarios[1:] for m in TABLE_MEASURES],
     }, "timings": result.timings}
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 2 or not argv[1].isdigit():
+        raise SystemExit("usage: python -m callup.web.worker JOB_DIR SERVER_PID")
+    run(argv[0], int(argv[1]))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
