@@ -130,7 +130,10 @@ def test_calibrate_command_prints_the_table_and_writes(tmp_path: Path):
     text = buf.getvalue()
     assert "art328_2019" in text and "before" in text and "after" in text and str(out) in text
     assert result.evals <= 3 and F.load_baseline_fit(out) == {
-        p.name: p.value for p in result.parameters if p.fitted}
+        p.name: p.value for p in result.parameters if p.fitted and p.kind == "behaviour"}
+    assert F.load_fitted_assumptions(out) == {
+        p.name: p.value for p in result.parameters if p.fitted and p.kind == "assumption"}
+    assert "assumption" in text and "SE" in text
 
 
 # --- the fit file -----------------------------------------------------------------------------------
@@ -209,3 +212,93 @@ def test_the_bundled_fit_loads_inside_the_ranges():
     for name, v in values.items():
         lo, hi = b.parameter(name).range
         assert lo <= v <= hi, name
+
+
+# --- population assumptions as fitted parameters ----------------------------------------------------
+
+
+def test_a_block_is_a_behaviour_or_an_assumption():
+    assert F.Block("a", ("t_a",), "toy").kind == "behaviour"
+    with pytest.raises(F.FitError, match="kind 'output'"):
+        F.Block("a", ("t_a",), "toy", kind="output")
+    kinds = {b.parameter: b.kind for b in F.BLOCKS}
+    assert kinds["health.first_exam_fit_share"] == "assumption"
+    assert "g_recovery" not in kinds  # not identified by the fit share once the first-exam share is fitted
+    assert all(kinds[p] == "behaviour" for p in kinds if p != "health.first_exam_fit_share")
+
+
+def test_an_assumption_moves_the_objective_through_the_build():
+    from callup.simulation.scenarios import load_scenario
+
+    law = load_scenario("baseline").law
+    b = load_behaviour()
+
+    def fit_ab(x: float) -> float:
+        table = F._table(b, law, SCALE, 5, {"health.first_exam_fit_share": x})
+        return {r["target"]: r for r in table}["fit_AB_2019"]["simulated"]
+
+    assert fit_ab(0.6) < fit_ab(0.7) < fit_ab(0.8)
+
+
+@pytest.fixture(scope="module")
+def assumption_fit() -> F.FitResult:
+    return F.calibrate(scale=SCALE, seed=3, max_evals=8, parameters=["health.first_exam_fit_share"])
+
+
+def test_calibrate_fits_a_population_assumption(assumption_fit):
+    from callup.population import load_assumptions
+
+    (p,) = assumption_fit.parameters
+    a = load_assumptions()["health.first_exam_fit_share"]
+    assert p.kind == "assumption" and p.range == a.range and p.before == a.value
+    assert a.range[0] <= p.value <= a.range[1] and p.fitted and not p.at_bound
+    assert abs(p.error_after) < abs(p.error_before)
+    row = {r["target"]: r for r in assumption_fit.table_after}["fit_AB_2019"]
+    assert row["fitted_by"] == "health.first_exam_fit_share"
+    assert abs(row["rel_error"]) < 0.03  # from about +10% at the campaign share itself
+    assert assumption_fit.values == {} and assumption_fit.assumption_values == {p.name: p.value}
+
+
+def test_fitted_assumptions_have_their_own_section_and_round_trip(assumption_fit, tmp_path: Path):
+    path = F.write_baseline_fit(assumption_fit, tmp_path / "fit.yaml")
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert doc["parameters"] == {} and list(doc["assumptions"]) == ["health.first_exam_fit_share"]
+    assert doc["targets"]["fit_AB_2019"]["se"] > 0 and "within_noise" in doc["targets"]["fit_AB_2019"]
+    assert F.load_baseline_fit(path) == {}
+    assert F.load_fitted_assumptions(path) == assumption_fit.assumption_values
+
+
+@pytest.mark.parametrize(
+    ("assumptions", "words"),
+    [
+        ({"health.first_exam_fit_share": {"value": 0.95}}, ["health.first_exam_fit_share", "outside its range"]),
+        ({"health.no_such": {"value": 0.5}}, ["health.no_such", "no assumption"]),
+        ({"health.first_exam_fit_share": {"value": "most"}}, ["health.first_exam_fit_share", "expected a number"]),
+        ({"health.first_exam_fit_share": 0.7}, ["health.first_exam_fit_share", "value"]),
+    ],
+)
+def test_bad_assumptions_in_the_fit_file_name_the_path(tmp_path: Path, assumptions, words):
+    path = tmp_path / "fit.yaml"
+    path.write_text(yaml.safe_dump({"parameters": {}, "assumptions": assumptions}), encoding="utf-8")
+    with pytest.raises(F.FitError) as err:
+        F.load_fitted_assumptions(path)
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_a_fit_file_without_assumptions_moves_none(tmp_path: Path):
+    path = write_doc(tmp_path, {"acs_apply": {"value": 0.01}})
+    assert F.load_fitted_assumptions(path) == {} and F.load_baseline_fit(path) == {"acs_apply": 0.01}
+
+
+def test_the_bundled_fit_holds_the_first_examination_share():
+    from callup.population import load_assumptions
+
+    fitted = F.load_fitted_assumptions()
+    assert set(fitted) == {"health.first_exam_fit_share"}
+    lo, hi = load_assumptions()["health.first_exam_fit_share"].range
+    assert lo <= fitted["health.first_exam_fit_share"] <= hi
+    doc = yaml.safe_load(F.BASELINE_FIT.read_text(encoding="utf-8"))
+    assert "g_recovery" not in doc["parameters"]  # back at its behaviour.yaml value
+    fit_row = doc["targets"]["fit_AB_2019"]
+    assert abs(fit_row["rel_error"]) <= 0.02 and fit_row["fitted_by"] == "health.first_exam_fit_share"

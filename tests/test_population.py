@@ -99,11 +99,30 @@ def test_death_rates_by_year():
 
 
 def test_fitness_split_from_the_medical_rows():
-    split = sources.fitness_at_first_exam()
-    assert sum(split.values()) == pytest.approx(1.0)
-    assert split["A"] + split["B"] == pytest.approx(0.776)  # 2019 share found fit
-    assert split["V"] / split["D"] == pytest.approx(22.4 / 1.2)  # 2007 shape of the unfit
-    assert split["A"] / split["B"] == pytest.approx(57.7 / 21.72)  # 2001 A/B split
+    assert sources.campaign_fit_share_2019() == pytest.approx(0.776)  # 2019 share of the campaigns' examined
+    for fit in (0.6, 0.776):
+        split = sources.fitness_at_first_exam(fit)
+        assert sum(split.values()) == pytest.approx(1.0)
+        assert split["A"] + split["B"] == pytest.approx(fit)  # the assumption's level
+        assert split["V"] / split["D"] == pytest.approx(22.4 / 1.2)  # 2007 shape of the unfit
+        assert split["V"] / split["G"] == pytest.approx(22.4 / 6.0)
+        assert split["A"] / split["B"] == pytest.approx(57.7 / 21.72)  # 2001 A/B split
+    for bad in (0.0, 1.0, 1.3, "0.7", True):
+        with pytest.raises(sources.DataError, match="fit share"):
+            sources.fitness_at_first_exam(bad)
+
+
+def test_the_first_examination_fit_share_is_a_ranged_assumption_below_the_campaign_share():
+    item = load_assumptions()["health.first_exam_fit_share"]
+    lo, hi = item.range
+    assert item.kind == "value" and lo <= item.value <= hi <= 1
+    assert "calibrated" in item.source and "fit_AB_2019" in item.source and "UNCONFIRMED" in item.source
+    # the calibrated value (baseline_fit.yaml) is below the campaign share: the campaigns' examined men are
+    # a selection of the fitter (the men found В/Д are never summoned again)
+    from callup.simulation.fit import load_fitted_assumptions
+
+    fitted = load_fitted_assumptions()["health.first_exam_fit_share"]
+    assert lo <= fitted < sources.campaign_fit_share_2019()
 
 
 # --- assumptions -----------------------------------------------------------------------------------
@@ -148,6 +167,23 @@ def test_build_uses_overridden_assumptions():
     # adding or moving one attribute does not change the others (streams are per attribute)
     assert np.array_equal(base.pop.study_level, moved.pop.study_level)
     assert np.array_equal(_days(base.pop, "child_birth_key"), _days(moved.pop, "child_birth_key"))
+
+
+def test_the_first_examination_fit_share_moves_the_categories_at_18():
+    share = "health.first_exam_fit_share"
+    lo, hi = load_assumptions()[share].range
+    low = build_population(START, scale=0.002, seed=0, assumptions=load_assumptions().with_overrides({share: lo}))
+    high = build_population(START, scale=0.002, seed=0, assumptions=load_assumptions().with_overrides({share: hi}))
+    for built, want in ((low, lo), (high, hi)):
+        at18 = _age(built, START) == 18
+        got = (built.sim.latent_health[at18] <= 2).mean()  # А or Б
+        assert abs(got - want) < 4 * _se(want, int(at18.sum()))
+    # the unfit keep the 2007 shape: В is about 22.4 / 29.6 of the unfit at 18 in both
+    at18 = _age(low, START) == 18
+    unfit = low.sim.latent_health[at18][low.sim.latent_health[at18] > 2]
+    v = (unfit == 3).mean()
+    assert abs(v - 22.4 / 29.6) < 4 * _se(22.4 / 29.6, unfit.size)
+    assert np.array_equal(low.pop.birth, high.pop.birth)  # the same men, other categories
 
 
 # --- size, determinism, scale ----------------------------------------------------------------------
@@ -417,7 +453,7 @@ def test_stocks_in_service_come_to_the_figures(sp):
 
 def test_latent_health_by_age(sp):
     age = _age(sp, START)
-    base = sources.fitness_at_first_exam()
+    base = sources.fitness_at_first_exam(load_assumptions().value("health.first_exam_fit_share"))
     h = sp.sim.latent_health
     m = age == 18
     for code, name in enumerate(HEALTH_CATEGORIES, start=1):

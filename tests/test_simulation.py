@@ -401,3 +401,116 @@ def test_cli_simulate_json_and_bad_options(tmp_path):
         res = runner.invoke(app, ["simulate", *args, "--out", str(bad)])
         assert res.exit_code == 2 and needle in res.stderr and len(res.stderr.strip().splitlines()) == 1
         assert not bad.exists()
+
+
+# --- the calibration table: standard errors, noise, pooled rows, measures (hand-made rows) -------------
+
+
+def _cal_rows(drafted_2019: tuple[float, float] = (134_950, 132_000)) -> tuple[list[dict], list[dict]]:
+    """Campaign and year rows of a run at scale 0.01 (weight 100) with known counts."""
+    camps = [
+        {"campaign": "2019-spring", "year": 2019, "examined": 10_000, "examined_A": 5_000, "examined_B": 3_000,
+         "drafted": drafted_2019[0]},
+        {"campaign": "2019-autumn", "year": 2019, "examined": 10_000, "examined_A": 5_000, "examined_B": 3_000,
+         "drafted": drafted_2019[1]},
+        {"campaign": "2022-spring", "year": 2022, "men_18_27": 7_200_000, "in_service_acs": 1_000, "emigrated": 1_000},
+        {"campaign": "2022-autumn", "year": 2022, "men_18_27": 7_200_000, "in_service_acs": 1_200,
+         "emigrated": 480_000},
+    ]
+    years = [
+        {"year": 2019, "drafted": sum(drafted_2019), "prosecuted": 900, "convictions_328": 600, "legal_aid": 1_000},
+        {"year": 2020, "convictions_328": 500},
+        {"year": 2021, "convictions_328": 900},
+        {"year": 2022, "drafted": 254_500, "mobilised": 300_000},
+        {"year": 2023, "contracts": 486_000},
+    ]
+    return camps, years
+
+
+def test_calibration_rows_carry_the_monte_carlo_standard_error():
+    from callup.simulation.calibration import EMIGRANT_MEN_SHARE, calibration_table
+
+    rows = {r["target"]: r for r in calibration_table(*_cal_rows(), scale=0.01)}
+    w = 100.0
+    # counts of drawn rows: sqrt(rows) x weight = sqrt(value x weight)
+    assert rows["art328_2019"]["simulated"] == 600 and rows["art328_2019"]["se"] == pytest.approx((600 * w) ** 0.5)
+    assert rows["art328_2019"]["se_method"] == "poisson"
+    assert rows["acs_2022"]["simulated"] == 1_200 and rows["acs_2022"]["se"] == pytest.approx((1_200 * w) ** 0.5)
+    # a share: binomial over the examined rows (200 rows, 80% fit)
+    fit = rows["fit_AB_2019"]
+    assert fit["simulated"] == pytest.approx(0.8) and fit["se"] == pytest.approx((0.8 * 0.2 / 200) ** 0.5, rel=1e-3)
+    assert fit["within_noise"] is True  # +0.024 against 2 x 0.028
+    # taken by alignment: no sampling error, only the rounding of quota x scale to whole rows
+    q = rows["quota_2019"]
+    assert q["se"] == 0 and q["se_method"] == "alignment" and q["error"] == -50 and q["within_noise"] is True
+    far = {r["target"]: r for r in calibration_table(*_cal_rows((134_800, 132_000)), scale=0.01)}["quota_2019"]
+    assert far["error"] == -200 and far["within_noise"] is False  # beyond a row per campaign
+    # the people who left: men / emigrant_men_share, and its standard error likewise
+    em = rows["emig_mobilisation_2wk"]
+    assert em["simulated"] == pytest.approx(480_000 / EMIGRANT_MEN_SHARE.value, abs=1e-3)
+    assert em["se"] == pytest.approx((480_000 * w) ** 0.5 / EMIGRANT_MEN_SHARE.value, rel=1e-6)
+    assert "emigrant_men_share" in em["measured_as"]
+    # the official 'evaders' are matched with the Art. 328 prosecutions, not with every no-show
+    ev = rows["evaders_2019"]
+    assert ev["simulated"] == 900 and "prosecution" in ev["measured_as"] and ev["within_noise"] is True
+    # a row whose error is far beyond its noise says so
+    assert rows["art328_2021"]["within_noise"] is True  # 900 vs 934: 34 < 2 x 300
+    assert rows["contracts_2023"]["within_noise"] is True and rows["mobilised_2022"]["se"] == 0
+
+
+def test_the_pooled_art328_row_sums_the_three_years():
+    from callup.simulation.calibration import calibration_table
+
+    table = calibration_table(*_cal_rows(), scale=0.01)
+    rows = {r["target"]: r for r in table}
+    pooled = rows["art328_2019_2021"]
+    assert pooled["value"] == 597 + 554 + 934 and pooled["simulated"] == 600 + 500 + 900
+    assert pooled["se"] == pytest.approx((2_000 * 100) ** 0.5)
+    assert pooled["error"] == 2_000 - 2_085 and pooled["within_noise"] is True
+    assert pooled["year"] == "2019-2021" and [r["target"] for r in table][-1] == "art328_2019_2021"
+
+
+def test_without_the_scale_there_is_no_standard_error():
+    from callup.simulation.calibration import calibration_table
+
+    for row in calibration_table(*_cal_rows()):
+        assert row["se"] is None and row["within_noise"] is None
+
+
+def test_calibration_csv_keeps_its_columns_and_adds_the_standard_error(small_runs, tmp_path):
+    import csv
+
+    a = small_runs[0]
+    out = write_outputs(a, tmp_path / "run")
+    with (out / "calibration.csv").open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+    old = ["target", "figure", "year", "value", "low", "high", "simulated", "error", "rel_error", "in_range",
+           "measured_as", "source"]
+    assert reader.fieldnames[: len(old)] == old  # public interface: the old columns, in their order
+    assert reader.fieldnames[len(old):] == ["se", "within_noise", "se_method"]
+    by_id = {r["target"]: r for r in rows}
+    conv = float(by_id["art328_2019"]["simulated"])
+    assert float(by_id["art328_2019"]["se"]) == pytest.approx((conv / 0.002) ** 0.5, rel=1e-3)
+    assert "art328_2019_2021" in by_id
+
+
+def test_simulate_builds_the_population_with_the_scenario_assumptions():
+    import dataclasses
+
+    base = load_scenario("baseline")
+    share = "health.first_exam_fit_share"
+    lo, hi = load_assumptions()[share].range
+    low = simulate(dataclasses.replace(base, assumptions={share: lo}), start="2019-spring", end="2019-autumn",
+                   scale=0.002, seed=2)
+    high = simulate(dataclasses.replace(base, assumptions={share: hi}), start="2019-spring", end="2019-autumn",
+                    scale=0.002, seed=2)
+
+    def fit_share(r):
+        return sum(c["examined_A"] + c["examined_B"] for c in r.campaigns) / sum(c["examined"] for c in r.campaigns)
+
+    assert fit_share(low) < fit_share(high) - 0.1  # 0.55 vs 0.80 at the first examination
+    assert low.assumptions == {share: lo} and high.assumptions == {share: hi}
+    with pytest.raises(SimulationError, match="first_exam_fit_share"):
+        simulate(dataclasses.replace(base, assumptions={share: 1.5}), start="2019-spring", end="2019-spring",
+                 scale=0.001)

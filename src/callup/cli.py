@@ -149,15 +149,21 @@ def simulate(
     for row in result.years:
         t.add_row(str(row["year"]), *(num(row[c]) for c in YEAR_COLUMNS))
     console.print(t)
-    t = Table(title="Calibration (target / simulated / error)")
-    for c in ("target", "year", "value", "simulated", "error", "rel. error"):
-        t.add_column(c, justify="left" if c in ("target", "year") else "right")
-    for row in calibration_table(result.campaigns, result.years):
+    t = Table(title="Calibration (target / simulated / error / Monte-Carlo standard error of the simulated value)")
+    for c in ("target", "year", "value", "simulated", "error", "rel. error", "SE", "rel. SE", "in noise"):
+        t.add_column(c, justify="left" if c in ("target", "year") else "right", no_wrap=c == "target")
+    for row in calibration_table(result.campaigns, result.years, scale=result.scale):
         small = abs(row["value"]) < 10
         fmt = (lambda x: f"{x:.4f}") if small else num
         rel = "" if row["rel_error"] is None else f"{row['rel_error']:+.1%}"
-        t.add_row(row["target"], row["year"], fmt(row["value"]), fmt(row["simulated"]), fmt(row["error"]), rel)
+        se = row.get("se")
+        rel_se = "" if se is None or not row["value"] else f"±{se / abs(row['value']):.1%}"
+        noise = {True: "yes", False: "no"}.get(row.get("within_noise"), "")
+        t.add_row(row["target"], row["year"], fmt(row["value"]), fmt(row["simulated"]), fmt(row["error"]), rel,
+                  "" if se is None else fmt(se), rel_se, noise)
     console.print(t)
+    console.print("SE: Monte-Carlo standard error of the simulated value (a count of rows: sqrt(rows) x weight; "
+                  "a share: binomial; 0 for values taken by alignment); in noise: |error| <= 2 SE.")
     tm = result.timings
     console.print(f"{result.rows:,} rows; build {tm['build_s']:.2f} s, campaigns {tm['steps_s']:.2f} s"
                   + (f"; written to {out}" if out is not None else ""))
@@ -205,8 +211,9 @@ def calibrate(
     write: Annotated[bool, typer.Option("--write", help="Write the fit into the bundled baseline_fit.yaml.")] = False,
     max_evals: Annotated[int, typer.Option("--max-evals", help="Upper bound on simulation runs.")] = 150,
 ) -> None:
-    """Fit the behaviour parameters to the 2019-2022 (2023 for contracts) targets; print target /
-    before / after / error. Only behaviour is fitted; no output is ever set."""
+    """Fit the behaviour parameters and latent population assumptions to the 2019-2022 (2023 for
+    contracts) targets; print target / before / after / error / standard error. Only behaviour and
+    assumptions are fitted; no output is ever set."""
     if not 0 < scale <= 1:
         _fail(f"--scale: expected a number in (0, 1], got {scale!r}")
     if seed < 0:

@@ -33,7 +33,8 @@ Each man gets a consistent history up to ``start`` and his state on ``start``:
   ``start`` is his current study (full time); finished programmes give dated diplomas; a programme
   finished or left after his 18th birthday marks its study deferral as used. Some men without a
   degree study part time. What happens after ``start`` is the simulation's business.
-* **health** - a category at the first draft-board examination (the bundled 2019/2007/2001 split),
+* **health** - a category at the first draft-board examination (fit share: the assumption
+  ``health.first_exam_fit_share``; the unfit split in the 2007 shape, А/Б in the 2001 shape),
   and a latent category on ``start`` (``sim.latent_health``: the old get worse, a few are
   temporarily unfit). ``pop.health`` is what a board already found (0 if never examined).
 * **service** - a man fit at 18 who had a liable gap (18+ and not in full-time study) before 27 was
@@ -246,7 +247,7 @@ class _Ctx:
     law: object
     pop: Population
     sim: SimColumns
-    base_health: np.ndarray  # float64 (5,): shares of A B V G D at a first examination
+    base_health: np.ndarray  # float64 (5,): shares of A B V G D at a first examination (health.first_exam_fit_share)
     windows: tuple[np.ndarray, ...]  # call-up windows by year (spring start/end, autumn start/end)
     service_months: Callable[[np.ndarray], np.ndarray]
     acs_months: int
@@ -1006,7 +1007,8 @@ def build_population(
         law=law,
         pop=pop,
         sim=sim,
-        base_health=np.array([sources.fitness_at_first_exam()[c] for c in sources.HEALTH_ORDER]),
+        base_health=np.array([sources.fitness_at_first_exam(a.value("health.first_exam_fit_share"))[c]
+                              for c in sources.HEALTH_ORDER]),
         windows=_callup_windows(law),
         service_months=lambda d: service_param.values_at(d, np.int32, fill=first_service),
         acs_months=acs_months,

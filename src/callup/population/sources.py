@@ -9,8 +9,9 @@ installed with the package (package data), so an installed ``callup`` builds the
 * :func:`wpp_mx` - UN WPP 2024 male central death rates, 5-year groups, 2015-20 and 2020-25.
 * :func:`death_rates` - the single-age male death rates to use in a simulated year.
 * :func:`fitness_at_first_exam` - the split of categories А/Б/В/Г/Д at a first draft-board
-  examination, assembled from the medical-fitness rows (2019 fit share, 2007 shape of the unfit,
-  2001 А/Б split).
+  examination for a given fit share (the population assumption ``health.first_exam_fit_share``),
+  shaped by the medical-fitness rows (2007 shape of the unfit, 2001 А/Б split);
+  :func:`campaign_fit_share_2019` - the 2019 share of the men examined in the campaigns found fit.
 * :func:`figures` - single figures (education stocks, the 2018 quotas, contract soldiers, ACS).
 """
 
@@ -38,6 +39,7 @@ FIGURES_FILE = "figures.yaml"
 __all__ = [
     "DataError",
     "RosBRIS",
+    "campaign_fit_share_2019",
     "death_rates",
     "figure",
     "figures",
@@ -148,18 +150,28 @@ def death_rates(year: int) -> tuple[np.ndarray, str]:
 HEALTH_ORDER = ("A", "B", "V", "G", "D")
 
 
-@lru_cache(maxsize=1)
-def fitness_at_first_exam() -> dict[str, float]:
-    """Shares of categories А Б В Г Д at a first draft-board examination (sum 1).
-
-    fit (А+Б) = the 2019 national share (77.6%); the unfit rest is split В:Г:Д in the shape of
-    autumn 2007 (22.4 : 6.0 : 1.2); the fit are split А:Б as in the 2001 Biysk registration (57.7 :
-    21.72). The 2019-2025 В/Г/Д split is UNCONFIRMED (see the file header).
-    """
+def _medical_rows() -> dict[str, dict[str, str]]:
     _, rows = _rows(MEDICAL_FILE)
-    by_year = {r["year"]: r for r in rows}
+    return {r["year"]: r for r in rows}
+
+
+@lru_cache(maxsize=1)
+def campaign_fit_share_2019() -> float:
+    """The share of the men examined by the draft boards in the 2019 campaigns who were found fit
+    (А+Б): 77.6% (Burdinsky via RIA, the 2019 row). It is the share of a *campaign's* examined men -
+    a selection (men found В/Д before are exempt and not summoned, men found fit or Г before are
+    examined again) - not of men at their first examination; the calibration target fit_AB_2019."""
     try:
-        fit = float(by_year["2019"]["fit_A_B_pct"]) / 100
+        return float(_medical_rows()["2019"]["fit_A_B_pct"]) / 100
+    except (KeyError, ValueError) as exc:
+        raise DataError(f"{DATA_DIR}/{MEDICAL_FILE}: cannot read the 2019 fit share ({exc})") from None
+
+
+@lru_cache(maxsize=1)
+def _fitness_shape() -> tuple[tuple[float, float], tuple[float, float, float]]:
+    """(А, Б) of the 2001 Biysk registration and (В, Г, Д) of autumn 2007, in percent."""
+    by_year = _medical_rows()
+    try:
         shape = by_year["2007 autumn"]
         v, g, d = (float(shape[k]) for k in ("limited_V_pct", "temp_unfit_G_pct", "unfit_D_pct"))
         m = re.search(r"A\s+([\d.]+),\s*B\s+([\d.]+)", by_year["2001"]["other"])
@@ -168,15 +180,30 @@ def fitness_at_first_exam() -> dict[str, float]:
         a_pct, b_pct = float(m.group(1)), float(m.group(2))
     except (KeyError, ValueError) as exc:
         raise DataError(f"{DATA_DIR}/{MEDICAL_FILE}: cannot read the fitness split ({exc})") from None
+    return (a_pct, b_pct), (v, g, d)
+
+
+def fitness_at_first_exam(fit_share: float) -> dict[str, float]:
+    """Shares of categories А Б В Г Д at a first draft-board examination (sum 1).
+
+    fit (А+Б) = ``fit_share`` (the population assumption ``health.first_exam_fit_share``, calibrated
+    so that the men examined in the 2019 campaigns come to :func:`campaign_fit_share_2019`); the unfit
+    rest is split В:Г:Д in the shape of autumn 2007 (22.4 : 6.0 : 1.2); the fit are split А:Б as in
+    the 2001 Biysk registration (57.7 : 21.72). The 2019-2025 В/Г/Д split is UNCONFIRMED (see the
+    file header).
+    """
+    if isinstance(fit_share, bool) or not isinstance(fit_share, int | float) or not 0.0 < fit_share < 1.0:
+        raise DataError(f"fit share at the first examination {fit_share!r}: expected a number in (0, 1)")
+    (a_pct, b_pct), (v, g, d) = _fitness_shape()
+    fit = float(fit_share)
     unfit = 1.0 - fit
-    out = {
+    return {
         "A": fit * a_pct / (a_pct + b_pct),
         "B": fit * b_pct / (a_pct + b_pct),
         "V": unfit * v / (v + g + d),
         "G": unfit * g / (v + g + d),
         "D": unfit * d / (v + g + d),
     }
-    return out
 
 
 @lru_cache(maxsize=1)

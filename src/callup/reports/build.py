@@ -210,11 +210,14 @@ def _calibration_table(run: Run) -> str:
         target = r.get("value")
         if r.get("low") is not None and r.get("high") is not None and r.get("low") != r.get("high"):
             target = f"{_fmt(r['low'])} - {_fmt(r['high'])}"
+        noise = r.get("within_noise")
+        noise = {"True": True, "False": False}.get(noise, noise) if isinstance(noise, str) else noise
         rows.append([r.get("target"), r.get("figure"), r.get("year"), target, r.get("simulated"), r.get("error"),
-                     r.get("rel_error"), r.get("measured_as"), src])
+                     r.get("rel_error"), r.get("se"), noise, r.get("measured_as"), src])
     return table(["target", "figure", "year", "target value", "simulated", "error", "relative error",
-                  "simulated as", "source"], rows,
-                 keys=["target", "figure", "year", "value", "simulated", "error", "rel_error", "how", "source"])
+                  "standard error (Monte-Carlo)", "error within 2 SE", "simulated as", "source"], rows,
+                 keys=["target", "figure", "year", "value", "simulated", "error", "rel_error", "se", "within_noise",
+                       "how", "source"])
 
 
 def _behaviour_table(behaviour: dict[str, Any], only_changed: bool = False) -> str:

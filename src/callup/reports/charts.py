@@ -374,15 +374,26 @@ def calibration(run: Run, note: str) -> Chart | None:
     rel = [100.0 * float(r["rel_error"]) for r in rows][::-1]
     shown = [max(-100.0, min(100.0, e)) for e in rel]
     colours = ["#2ca02c" if abs(e) <= 10 else "#ff7f0e" if abs(e) <= 25 else "#d62728" for e in rel]
+
+    def two_se(r: dict) -> float:  # ±2 Monte-Carlo standard errors, in % of the target
+        se, value = r.get("se"), r.get("value")
+        ok = isinstance(se, int | float) and isinstance(value, int | float) and value and not isinstance(se, bool)
+        return min(200.0 * float(se) / abs(float(value)), 100.0) if ok else 0.0
+
+    whiskers = [two_se(r) for r in rows][::-1]
     fig = go.Figure(go.Bar(x=shown, y=labels, orientation="h", marker_color=colours, showlegend=False,
                            text=[f"{e:+.1f}%" for e in rel], textposition="outside", cliponaxis=False,
-                           hovertemplate="%{y}: %{text}<extra></extra>"))
+                           error_x={"type": "data", "array": whiskers, "color": "#444", "thickness": 1.2,
+                                    "width": 4, "visible": any(whiskers)},
+                           customdata=[f"±{x:.1f}%" for x in whiskers],
+                           hovertemplate="%{y}: %{text} (2 SE %{customdata})<extra></extra>"))
     for name, colour in (("within ±10%", "#2ca02c"), ("±10-25%", "#ff7f0e"), ("beyond ±25%", "#d62728")):
         fig.add_scatter(x=[None], y=[None], mode="markers", marker={"color": colour, "size": 12, "symbol": "square"},
                         name=name)
     height = max(480, 28 * len(rows) + 260)
     _style(fig, "Calibration: simulated against target", "relative error of each target; bars are clipped at "
-           "±100%, the label gives the full error", note + "<br>Targets: callup/data/ru/calibration_targets.csv "
+           "±100%, the label gives the full error; whiskers: ±2 Monte-Carlo standard errors",
+           note + "<br>Targets: callup/data/ru/calibration_targets.csv "
            "(each target's source is in the table below).",
            y_title="calibration target (year)", x_title="relative error, % ((simulated - target) / target)",
            height=height)
@@ -392,7 +403,9 @@ def calibration(run: Run, note: str) -> Chart | None:
     fig.layout.annotations[-1].update(xshift=-190)
     return Chart("calibration", "Calibration: simulated against target",
                  "The relative error of each calibration target the run produces (green within ±10%, orange "
-                 "within ±25%, red beyond); the table below gives the values and sources.", fig, height)
+                 "within ±25%, red beyond), with whiskers of ±2 Monte-Carlo standard errors of the simulated value "
+                 "(an error inside them is sampling noise at this scale); the table below gives the values, the "
+                 "standard errors and the sources.", fig, height)
 
 
 # --- comparison --------------------------------------------------------------------------------------------

@@ -241,6 +241,14 @@ def _date_key(d: dt.date) -> str:
     return d.isoformat()
 
 
+def calibrated_assumptions() -> dict[str, float]:
+    """The population assumptions every scenario moves: the calibrated values of the ``assumptions:``
+    section of ``simulation/baseline_fit.yaml`` (``{path: value}``, checked against assumptions.yaml)."""
+    from callup.simulation.fit import load_fitted_assumptions
+
+    return load_fitted_assumptions()
+
+
 def calibrated_behaviour():
     """The behaviour every scenario starts from: behaviour.yaml with the calibrated values of
     ``simulation/baseline_fit.yaml`` (written by ``callup calibrate --write``) applied on top."""
@@ -264,6 +272,8 @@ def build(layers: list[Layer]) -> Scenario:
     payments: tuple[tuple[int, float], ...] | None = None
     factor = 1.0
     provenance: dict = {("behaviour", name): "baseline_fit.yaml (calibrated)" for name in fitted}
+    assumptions = calibrated_assumptions()
+    provenance.update({("assumptions", path): "baseline_fit.yaml (calibrated)" for path in assumptions})
     sources: list[str] = []
     for layer in reversed(layers):
         src, spec, name = layer.src, layer.spec, layer.name
@@ -382,6 +392,7 @@ def build(layers: list[Layer]) -> Scenario:
     return Scenario(
         top.name, behaviour, law, description=" ".join(top.spec.description.split()), events=events,
         behaviour_dated=tuple(sorted(dated.items())), signup_payments=payments, signup_payment_factor=factor,
+        assumptions=assumptions,
         sources=tuple(top.spec.sources) or tuple(sources), file=str(top.src.path),
         chain=tuple(f"{la.name} ({la.src.label})" for la in layers), provenance=provenance,
     )

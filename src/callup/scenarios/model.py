@@ -1,4 +1,5 @@
-"""What a resolved scenario is at run time: a name, behaviour values, the law, and the events.
+"""What a resolved scenario is at run time: a name, behaviour values, the law, the events and the
+population assumptions it moves.
 
 :class:`Scenario` is built by :func:`callup.scenarios.load.load_scenario` (or directly, e.g. by the
 calibration: ``Scenario("baseline", behaviour, law)``; every later field has a default that is the
@@ -8,6 +9,7 @@ bundled history).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +50,9 @@ class Scenario:
     signup_payments: tuple[tuple[int, float], ...] | None = None
     """The federal one-time contract payment table ``((from_day, roubles), ...)``; None = the bundled one."""
     signup_payment_factor: float = 1.0
+    assumptions: Mapping[str, float] = field(default_factory=dict)
+    """Population assumptions moved from ``population/assumptions.yaml`` (``{path: value}``; a table's
+    value is its factor), applied to the build: the calibrated ones of ``baseline_fit.yaml``."""
     sources: tuple[str, ...] = ()
     file: str | None = None
     chain: tuple[str, ...] = ()

@@ -1,8 +1,12 @@
-"""Calibration: fit a few behaviour parameters to the outcome figures of 2019-2022 (2023 for contracts).
+"""Calibration: fit a few behaviour parameters and population assumptions to the outcome figures of
+2019-2022 (2023 for contracts).
 
-The fit moves behaviour parameters only (``behaviour.yaml``, each inside its declared range) and reads
-the outcomes from a full simulation run; it never sets an output. Every evaluation runs the same seed
-(common random numbers), so the objective is a deterministic function of the parameter values.
+The fit moves behaviour parameters (``behaviour.yaml``) and latent population assumptions
+(``population/assumptions.yaml``, a :class:`Block` of ``kind="assumption"``: a quantity no published
+figure gives directly, such as the fit share at a *first* medical examination), each inside its
+declared range, and reads the outcomes from a full simulation run; it never sets an output. Every
+evaluation runs the same seed (common random numbers), so the objective is a deterministic function
+of the parameter values.
 
 Method: **coordinate-wise bisection** (Gauss-Seidel sweeps). Each fitted parameter has a block of
 targets that it drives and that is monotone in it (a draw ``u < p`` with the same ``u`` on every run:
@@ -20,9 +24,11 @@ pool of men), so a block is refitted in a later sweep only when the other parame
 error worse; sweeps stop when no block was refitted.
 
 ``calibrate()`` -> :class:`FitResult`; ``write_baseline_fit()`` writes ``baseline_fit.yaml`` (the
-fitted values, their targets and the residuals) atomically; ``load_baseline_fit()`` reads it back as
-``{name: value}``, checked against ``behaviour.yaml``; ``calibrate_command()`` is the body of
-``callup calibrate``.
+fitted values - behaviour under ``parameters:``, population assumptions under ``assumptions:`` - their
+targets and the residuals) atomically; ``load_baseline_fit()`` reads the behaviour values back as
+``{name: value}``, checked against ``behaviour.yaml``, and ``load_fitted_assumptions()`` the
+assumption values ``{path: value}``, checked against ``assumptions.yaml`` (every scenario applies
+both: ``callup.scenarios.load.build``); ``calibrate_command()`` is the body of ``callup calibrate``.
 """
 
 from __future__ import annotations
@@ -60,24 +66,36 @@ class FitError(BehaviourError):
     """A bad fit file (unknown name, value outside its range, bad layout) or a bad calibrate argument."""
 
 
+KINDS = ("behaviour", "assumption")
+
+
 @dataclass(frozen=True)
 class Block:
-    """One fitted behaviour parameter and the calibration targets (ids) it is fitted to."""
+    """One fitted parameter and the calibration targets (ids) it is fitted to. ``kind``: a behaviour
+    parameter (``behaviour.yaml`` name) or a population assumption (``assumptions.yaml`` path, a number;
+    a table's value is the factor on the whole table), which moves the build of the population."""
 
     parameter: str
     targets: tuple[str, ...]
     why: str
     tol: float | None = None
     """Pooled relative error counted as a hit (default: the ``ftol`` of the fit)."""
+    kind: str = "behaviour"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise FitError(f"block {self.parameter!r}: kind {self.kind!r} (allowed: {', '.join(KINDS)})")
 
 
 BLOCKS: tuple[Block, ...] = (
     Block("emigration_shock_sep2022", ("emig_mobilisation_2wk",),
           "the departures after the 2022-09-21 decree are this shock (plus the small base rate and those who "
           "leave on a summons)"),
-    Block("g_recovery", ("fit_AB_2019",),
-          "the only behaviour that moves the examined fit share: a temporary unfitness (Г) that resolves "
-          "turns into fit (Б); the rest of the share is the population's medical categories (a build input)"),
+    Block("health.first_exam_fit_share", ("fit_AB_2019",),
+          "the 2019 figure is the fit share of the men examined in the campaigns, a selection (men found В/Д "
+          "before are exempt and never summoned, men found fit before are examined again); the share at a first "
+          "examination, which the build gives every man, is the latent quantity that produces it",
+          kind="assumption"),
     Block("summons_per_quota", ("quota_2019", "quota_2020", "quota_2021", "quota_2022"),
           "more summonses bring more men to the board when the pool of fit liable men falls short of the "
           "decree quota; fitted only if the drafted men fall short (a block whose targets are met is never moved)",
@@ -93,20 +111,29 @@ BLOCKS: tuple[Block, ...] = (
           "the 2023 contracts respond to the 195,000-rouble sign-up payment through this elasticity (the "
           "base rate is anchored on pre-war recruitment)"),
 )
-"""The fitted parameters in the order of a sweep (upstream processes first)."""
+"""The fitted parameters in the order of a sweep (upstream processes first). ``g_recovery`` (the speed at
+which a temporary unfitness Г resolves) was fitted to fit_AB_2019 before the first-examination share was
+a fitted assumption; it stayed at its bound there and is not identified by that share, so it keeps its
+behaviour.yaml value (a Г deferral of 6-12 months)."""
 
 TARGET_NOTES: dict[str, str] = {
-    "evaders_2019": "not fitted: the official ~1,000 'evaders' are men sought for evasion, not every no-show; "
-                    "even appear=0.99 (its upper bound) leaves ~9,000 no-shows, and the no-shows drive Art. 328",
+    "evaders_2019": "not fitted (an out-of-sample check): matched with the men prosecuted under Art. 328 in 2019 "
+                    "(the referrals of deliberate evaders; see calibration.py measured_as), while prosecute_no_show is "
+                    "fitted to the court convictions; its error checks convict_328 and that the General Staff's "
+                    "'evaders' are these men (UNCONFIRMED)",
     "mobilised_2022": "not fitted: the mobilisation takes the decree's 300,000 by alignment",
     "pop_men_18_27": "not fitted: population is built from data (a build question, not a behaviour)",
     "pop_men_18_30": "not fitted: population is built from data (a build question, not a behaviour)",
     "pop_men_age18": "not fitted: population is built from data (a build question, not a behaviour)",
     "draft_rate_18_27": "not fitted: follows from the quota and the population",
-    "emig_mobilisation_2wk": "the target counts people, the simulated value men aged 18-45 (calibration.py); "
-                             "behaviour.yaml's source assumes ~75% of the leavers were such men",
+    "emig_mobilisation_2wk": "the target counts people, the model men aged 18-45: the simulated men are divided by "
+                             "emigrant_men_share (0.75, range 0.6-0.9, UNCONFIRMED; calibration.EMIGRANT_MEN_SHARE) "
+                             "to compare people with people",
+    "fit_AB_2019": "fitted through the population assumption health.first_exam_fit_share (the fit share at a first "
+                   "examination); the target is the share among the men examined in the campaigns",
     "art328_2021": "the 2021 figure counts cases (measure uncertain); one prosecution rate cannot follow a rise "
                    "from 2020 to 2021",
+    "art328_2019_2021": "the three years pooled: what prosecute_no_show is fitted to (the block's pooled error)",
 }
 """Notes on targets, written with the residuals."""
 
@@ -130,6 +157,7 @@ class FittedParameter:
     at_bound: bool = False  # the targets cannot be reached inside the range: the better end is kept
     fitted: bool = True  # False: skipped (targets already met and the parameter not identified)
     evals: int = 0
+    kind: str = "behaviour"  # or "assumption" (a population assumption, assumptions.yaml path)
 
 
 @dataclass
@@ -151,8 +179,13 @@ class FitResult:
 
     @property
     def values(self) -> dict[str, float]:
-        """The fitted values {name: value}."""
-        return {p.name: p.value for p in self.parameters}
+        """The fitted behaviour values {name: value}."""
+        return {p.name: p.value for p in self.parameters if p.kind == "behaviour"}
+
+    @property
+    def assumption_values(self) -> dict[str, float]:
+        """The fitted population assumptions {path: value}."""
+        return {p.name: p.value for p in self.parameters if p.kind == "assumption"}
 
 
 # --- the fitter (generic: an evaluate function and blocks) ----------------------------------------
@@ -285,7 +318,7 @@ def fit(
     obj = _Objective(evaluate, max_evals, progress)
     values = {b.parameter: float(start[b.parameter]) for b in blocks}
     params = {b.parameter: FittedParameter(b.parameter, values[b.parameter], values[b.parameter],
-                                           tuple(ranges[b.parameter]), b.targets, b.why, fitted=False)
+                                           tuple(ranges[b.parameter]), b.targets, b.why, fitted=False, kind=b.kind)
               for b in blocks}
     sweeps, converged, last_err = 0, False, {}
     try:
@@ -331,13 +364,17 @@ def fit(
 
 
 def _table(behaviour: Behaviour, law: Any, scale: float, seed: int, values: Mapping[str, float]) -> list[dict]:
+    """The calibration rows of a baseline run with ``values``: behaviour names move ``behaviour``, the
+    other names (``group.name`` paths) are population assumptions moved from assumptions.yaml."""
     from .calibration import calibration_table
     from .run import simulate
     from .scenarios import Scenario
 
-    scen = Scenario("baseline", behaviour.with_overrides(dict(values)), law)
+    moved = {k: v for k, v in values.items() if k in behaviour}
+    assumptions = {k: v for k, v in values.items() if k not in behaviour}
+    scen = Scenario("baseline", behaviour.with_overrides(moved), law, assumptions=assumptions)
     r = simulate(scen, start=START, end=END, scale=scale, seed=seed)
-    return calibration_table(r.campaigns, r.years)
+    return calibration_table(r.campaigns, r.years, scale=r.scale)
 
 
 def calibrate(
@@ -348,11 +385,13 @@ def calibrate(
     parameters: Sequence[str] | None = None,
     behaviour: Behaviour | None = None,
 ) -> FitResult:
-    """Fit the behaviour parameters of :data:`BLOCKS` (or only ``parameters``) to their targets.
+    """Fit the parameters of :data:`BLOCKS` (or only ``parameters``) to their targets.
 
     Runs ``simulate`` on the baseline law from ``START`` to ``END`` at ``scale`` with ``seed`` for
     every evaluation (common random numbers), starting from ``behaviour`` (default: the values of
-    ``behaviour.yaml``). ``progress(done, budget, label)`` is called after each run.
+    ``behaviour.yaml``) and the population assumptions of ``assumptions.yaml`` (a fitted assumption
+    starts from its value there; a table's from its factor). ``progress(done, budget, label)`` is
+    called after each run.
     """
     from callup import __version__
 
@@ -374,8 +413,7 @@ def calibrate(
         blocks = [b for b in BLOCKS if b.parameter in parameters]
     base = load_behaviour() if behaviour is None else behaviour
     law = load_scenario("baseline").law
-    ranges = {b.parameter: base.parameter(b.parameter).range for b in blocks}
-    start = {b.parameter: base[b.parameter] for b in blocks}
+    ranges, start = _ranges_and_start(blocks, base)
     t0 = time.perf_counter()
     tables: dict[tuple, list[dict]] = {}
 
@@ -397,6 +435,25 @@ def calibrate(
         date=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         version=__version__, notes=notes,
     )
+
+
+def _ranges_and_start(blocks: Sequence[Block], behaviour: Behaviour) -> tuple[dict, dict]:
+    """The declared range and the starting value of each block's parameter (behaviour.yaml or
+    assumptions.yaml; for a table assumption its factor)."""
+    from callup.population import load_assumptions
+
+    assumptions = load_assumptions()
+    ranges: dict[str, tuple[float, float]] = {}
+    start: dict[str, float] = {}
+    for b in blocks:
+        if b.kind == "assumption":
+            a = assumptions[b.parameter]
+            ranges[b.parameter] = (float(a.range[0]), float(a.range[1]))
+            start[b.parameter] = float(a.value) if a.kind == "value" else float(a.factor)
+        else:
+            ranges[b.parameter] = tuple(behaviour.parameter(b.parameter).range)
+            start[b.parameter] = float(behaviour[b.parameter])
+    return ranges, start
 
 
 # --- the fit file ----------------------------------------------------------------------------------
@@ -421,32 +478,39 @@ def fit_document(result: FitResult) -> dict[str, Any]:
             "target": _num(r["value"]), "low": _num(r["low"]), "high": _num(r["high"]),
             "before": _num(b.get("simulated")), "simulated": _num(r["simulated"]),
             "rel_error": _num(r["rel_error"], 4), "rel_error_before": _num(b.get("rel_error"), 4),
+            "se": _num(r.get("se"), 4), "within_noise": r.get("within_noise"),
             "fitted_by": r.get("fitted_by"),
             **({"note": result.notes[r["target"]]} if r["target"] in result.notes else {}),
         }
     return {
         "date": result.date, "callup_version": result.version, "scale": result.scale, "seed": result.seed,
-        "run": f"{result.start}..{result.end}, scenario baseline (behaviour.yaml with the values below)",
+        "run": f"{result.start}..{result.end}, scenario baseline (behaviour.yaml and assumptions.yaml with the "
+               "values below)",
         "method": METHOD, "evaluations": result.evals, "sweeps": result.sweeps, "converged": result.converged,
         "seconds": result.seconds,
-        "parameters": {
-            p.name: {
-                "value": _num(p.value), "before": _num(p.before), "range": [_num(p.range[0]), _num(p.range[1])],
-                "targets": list(p.targets), "error_before": _num(p.error_before, 4),
-                "error_after": _num(p.error_after, 4), "at_bound": p.at_bound, "fitted": p.fitted, "why": p.why,
-            }
-            for p in result.parameters
-        },
+        "parameters": {p.name: _entry(p) for p in result.parameters if p.kind == "behaviour"},
+        "assumptions": {p.name: _entry(p) for p in result.parameters if p.kind == "assumption"},
         "targets": targets,
     }
 
 
+def _entry(p: FittedParameter) -> dict[str, Any]:
+    return {
+        "value": _num(p.value), "before": _num(p.before), "range": [_num(p.range[0]), _num(p.range[1])],
+        "targets": list(p.targets), "error_before": _num(p.error_before, 4),
+        "error_after": _num(p.error_after, 4), "at_bound": p.at_bound, "fitted": p.fitted, "why": p.why,
+    }
+
+
 HEADER = """\
-# The calibrated behaviour of the baseline scenario, written by `callup calibrate --write`
+# The calibrated behaviour and population assumptions of the baseline scenario (and of every scenario,
+# which extends it), written by `callup calibrate --write`
 # (callup.simulation.fit). Do not edit by hand: rerun the calibration. `parameters` are behaviour values
-# (behaviour.yaml names; each inside its range) fitted to the `targets` listed with them; `targets`
-# are the calibration rows of the fitted run: target value (midpoint of a range), simulated value
-# before and after the fit, relative error (the residual) and the parameter fitted to it (null: none).
+# (behaviour.yaml names; each inside its range) and `assumptions` population assumptions
+# (population/assumptions.yaml paths; each inside its range), fitted to the `targets` listed with them;
+# `targets` are the calibration rows of the fitted run: target value (midpoint of a range), simulated
+# value before and after the fit, relative error (the residual), the Monte-Carlo standard error of the
+# simulated value (se), whether the error is within 2 se, and the parameter fitted to it (null: none).
 """
 
 
@@ -470,16 +534,13 @@ def write_baseline_fit(result: FitResult, path: str | Path | None = None) -> Pat
     return path
 
 
-def load_baseline_fit(path: str | Path | None = None, behaviour: Behaviour | None = None) -> dict[str, float]:
-    """The fitted values ``{name: value}`` of ``path`` (default: the bundled ``baseline_fit.yaml``; {} if
-    it is absent), each checked against ``behaviour.yaml``: a known name, a number inside its range.
-    Entries marked ``fitted: false`` (their targets were met at the behaviour.yaml value, so the fit did
-    not move them) are checked but not returned: behaviour.yaml stays their source."""
+def _read_fit(path: str | Path | None) -> tuple[Path, dict[str, Any] | None]:
+    """(path, the parsed document or None if the default file is absent)."""
     default = path is None
     path = Path(BASELINE_FIT if path is None else path)
     if not path.is_file():
         if default:
-            return {}
+            return path, None
         raise FitError(f"fit file {str(path)!r}: no such file")
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -487,17 +548,64 @@ def load_baseline_fit(path: str | Path | None = None, behaviour: Behaviour | Non
         raise FitError(f"fit file {path.name}: cannot read it as YAML ({exc})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("parameters"), dict):
         raise FitError(f"fit file {path.name}: expected a mapping with 'parameters: {{name: {{value: ...}}}}'")
+    return path, raw
+
+
+def _section(path: Path, raw: dict[str, Any], key: str) -> tuple[dict[str, Any], set[str]]:
+    """The ``{name: value}`` of a section and the names marked ``fitted: false``."""
+    section = raw.get(key) or {}
+    if not isinstance(section, dict):
+        raise FitError(f"fit file {path.name}: '{key}' must be a mapping {{name: {{value: ...}}}}")
     values: dict[str, Any] = {}
-    for name, entry in raw["parameters"].items():
+    unmoved: set[str] = set()
+    for name, entry in section.items():
         if not isinstance(entry, dict) or "value" not in entry:
-            raise FitError(f"fit file {path.name}: parameter {name!r}: expected a mapping with a 'value'")
+            raise FitError(f"fit file {path.name}: {key[:-1]} {name!r}: expected a mapping with a 'value'")
         values[str(name)] = entry["value"]
+        if entry.get("fitted", True) is False:
+            unmoved.add(str(name))
+    return values, unmoved
+
+
+def load_baseline_fit(path: str | Path | None = None, behaviour: Behaviour | None = None) -> dict[str, float]:
+    """The fitted behaviour values ``{name: value}`` of ``path`` (default: the bundled
+    ``baseline_fit.yaml``; {} if it is absent), each checked against ``behaviour.yaml``: a known name,
+    a number inside its range. Entries marked ``fitted: false`` (their targets were met at the
+    behaviour.yaml value, so the fit did not move them) are checked but not returned: behaviour.yaml
+    stays their source."""
+    path, raw = _read_fit(path)
+    if raw is None:
+        return {}
+    values, unmoved = _section(path, raw, "parameters")
     base = load_behaviour() if behaviour is None else behaviour
     try:
         base.with_overrides(values)
     except BehaviourError as exc:
         raise FitError(f"fit file {path.name}: {exc}") from None
-    return {name: float(v) for name, v in values.items() if raw["parameters"][name].get("fitted", True) is not False}
+    return {name: float(v) for name, v in values.items() if name not in unmoved}
+
+
+def load_fitted_assumptions(path: str | Path | None = None, assumptions: Any = None) -> dict[str, float]:
+    """The fitted population assumptions ``{path: value}`` of the ``assumptions:`` section of ``path``
+    (default: the bundled ``baseline_fit.yaml``; {} if the file or the section is absent), each checked
+    against ``assumptions.yaml`` (``Assumptions.with_overrides``: a known path, a number inside its
+    range). Entries marked ``fitted: false`` are checked but not returned."""
+    from callup.population import load_assumptions
+    from callup.population.assumptions import AssumptionError
+
+    path, raw = _read_fit(path)
+    if raw is None:
+        return {}
+    values, unmoved = _section(path, raw, "assumptions")
+    base = load_assumptions() if assumptions is None else assumptions
+    for name, v in values.items():
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise FitError(f"fit file {path.name}: assumption {name!r}: expected a number, got {v!r}")
+        try:
+            base.with_overrides({name: float(v)})
+        except AssumptionError as exc:
+            raise FitError(f"fit file {path.name}: assumption {name!r}: {exc}") from None
+    return {name: float(v) for name, v in values.items() if name not in unmoved}
 
 
 # --- `callup calibrate` ----------------------------------------------------------------------------
@@ -540,22 +648,26 @@ def calibrate_command(
     def pct(x: Any) -> str:
         return "-" if x is None else f"{100 * float(x):+.1f}%"
 
-    t = Table(title=f"Fitted behaviour (scale {result.scale}, seed {result.seed})")
-    for col in ("parameter", "before", "after", "range", "targets", "error before", "error after", "note"):
-        t.add_column(col, justify="left" if col in ("parameter", "targets", "note") else "right")
+    t = Table(title=f"Fitted behaviour and population assumptions (scale {result.scale}, seed {result.seed})")
+    for col in ("parameter", "kind", "before", "after", "range", "targets", "error before", "error after", "note"):
+        t.add_column(col, justify="left" if col in ("parameter", "kind", "targets", "note") else "right")
     for p in result.parameters:
         note = "at bound: target out of reach" if p.at_bound else ("" if p.fitted else "targets met: not moved")
-        t.add_row(p.name, f"{p.before:.5g}", f"{p.value:.5g}", f"[{p.range[0]:g}, {p.range[1]:g}]",
+        t.add_row(p.name, p.kind, f"{p.before:.5g}", f"{p.value:.5g}", f"[{p.range[0]:g}, {p.range[1]:g}]",
                   ", ".join(p.targets), pct(p.error_before), pct(p.error_after), note)
     console.print(t)
     before = {r["target"]: r for r in result.table_before}
-    t = Table(title="Calibration: target / simulated before and after the fit / error")
-    for col in ("target", "year", "target value", "before", "after", "error", "fitted by"):
+    t = Table(title="Calibration: target / simulated before and after the fit / error / standard error")
+    for col in ("target", "year", "target value", "before", "after", "error", "SE", "in noise", "fitted by"):
         t.add_column(col, justify="left" if col in ("target", "fitted by") else "right")
     for r in result.table_after:
         b = before.get(r["target"], {})
+        se = r.get("se")
+        rel_se = None if se is None or not r["value"] else se / abs(float(r["value"]))
+        noise = {True: "yes", False: "no"}.get(r.get("within_noise"), "-")
         t.add_row(r["target"], str(r["year"]), num(r["value"]), num(b.get("simulated")), num(r["simulated"]),
-                  pct(r["rel_error"]), r.get("fitted_by") or "-")
+                  pct(r["rel_error"]), "-" if rel_se is None else f"±{100 * rel_se:.1f}%", noise,
+                  r.get("fitted_by") or "-")
     console.print(t)
     console.print(f"{result.evals} runs, {result.sweeps} sweep(s), {result.seconds:.1f} s"
                   + ("" if result.converged else " (stopped by the run budget)"))

@@ -46,7 +46,7 @@ def run_facts(result: SimulationResult) -> dict[str, Any]:
     return {
         "scenario": result.scenario, "seed": result.seed, "scale": result.scale, "version": __version__,
         "rows": result.rows, "campaigns": [c["campaign"] for c in result.campaigns],
-        "behaviour": result.behaviour, "timings": result.timings,
+        "behaviour": result.behaviour, "assumptions": result.assumptions, "timings": result.timings,
     }
 
 
@@ -61,7 +61,7 @@ def write_outputs(result: SimulationResult, out: Path | str) -> Path:
         _csv(result.campaigns, tmp / "campaigns.csv")
         _csv(result.years, tmp / "years.csv")
         _parquet(result.flows, tmp / "flows.parquet")
-        _csv(calibration_table(result.campaigns, result.years), tmp / "calibration.csv")
+        _csv(calibration_table(result.campaigns, result.years, scale=result.scale), tmp / "calibration.csv")
         (tmp / "run.json").write_text(json.dumps(run_facts(result), indent=2, sort_keys=True) + "\n", encoding="utf-8")
         publish_dir(tmp, out)
     except BaseException:

@@ -16,6 +16,7 @@ import numpy as np
 from callup.jurisdictions.ru.calendar import Campaign, campaign_named, campaigns_between
 from callup.law.dates import to_day
 from callup.population import build_population, load_assumptions
+from callup.population.assumptions import AssumptionError
 
 from .processes import PROCESSES, Step
 from .scenarios import Scenario, load_scenario
@@ -44,6 +45,8 @@ class SimulationResult:
     behaviour: dict[str, float] = field(default_factory=dict)
     rows: int = 0
     state: SimState | None = field(default=None, repr=False)
+    assumptions: dict[str, float] = field(default_factory=dict)
+    """The population assumptions the scenario moved from assumptions.yaml (the calibrated ones)."""
 
 
 @cache
@@ -96,12 +99,16 @@ def simulate(
     camps = campaign_range(law, start, end)
     t0 = time.perf_counter()
     first_year = camps[0].year
-    sp = build_population(dt.date(first_year, 1, 1), scale, seed, dt.date(camps[-1].year + 1, 1, 1), law=law)
+    try:
+        assumptions = load_assumptions().with_overrides(scen.assumptions)
+    except AssumptionError as exc:
+        raise SimulationError(f"scenario {scen.name}: population assumptions: {exc}") from None
+    sp = build_population(dt.date(first_year, 1, 1), scale, seed, dt.date(camps[-1].year + 1, 1, 1),
+                          assumptions=assumptions, law=law)
     t_build = time.perf_counter() - t0
     state = new_state(sp)
     steps, done = [], False
     prev = to_day(dt.date(first_year, 1, 1))
-    assumptions = load_assumptions()
     step_times = []
     for i, c in enumerate(camps):
         ts = time.perf_counter()
@@ -122,7 +129,8 @@ def simulate(
                "total_s": round(time.perf_counter() - t0, 3),
                "mean_step_s": round(sum(step_times) / len(step_times), 4)}
     return SimulationResult(scen.name, seed, float(scale), result[0], result[1], result[2], timings,
-                            dict(scen.behaviour), len(sp), state if keep_state else None)
+                            dict(scen.behaviour), len(sp), state if keep_state else None,
+                            {k: float(v) for k, v in scen.assumptions.items()})
 
 
 def _tables(steps: list[Step], weight: float) -> tuple[list[dict], list[dict], list[dict]]:
