@@ -158,12 +158,13 @@ def simulate(
         rel = "" if row["rel_error"] is None else f"{row['rel_error']:+.1%}"
         se = row.get("se")
         rel_se = "" if se is None or not row["value"] else f"±{se / abs(row['value']):.1%}"
-        noise = {True: "yes", False: "no"}.get(row.get("within_noise"), "")
+        noise = {True: "yes", False: "no"}.get(row.get("within_noise"), "" if se is None else "?")
         t.add_row(row["target"], row["year"], fmt(row["value"]), fmt(row["simulated"]), fmt(row["error"]), rel,
                   "" if se is None else fmt(se), rel_se, noise)
     console.print(t)
     console.print("SE: Monte-Carlo standard error of the simulated value (a count of rows: sqrt(rows) x weight; "
-                  "a share: binomial; 0 for values taken by alignment); in noise: |error| <= 2 SE.")
+                  "a share: binomial; 0 for values taken by alignment; population counts: an upper bound); "
+                  "in noise: |error| <= 2 SE (?: inside an upper bound, undetermined).")
     tm = result.timings
     console.print(f"{result.rows:,} rows; build {tm['build_s']:.2f} s, campaigns {tm['steps_s']:.2f} s"
                   + (f"; written to {out}" if out is not None else ""))

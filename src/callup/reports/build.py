@@ -212,8 +212,11 @@ def _calibration_table(run: Run) -> str:
             target = f"{_fmt(r['low'])} - {_fmt(r['high'])}"
         noise = r.get("within_noise")
         noise = {"True": True, "False": False}.get(noise, noise) if isinstance(noise, str) else noise
+        se = r.get("se")
+        if isinstance(se, int | float) and not isinstance(se, bool):
+            se = round(se) if abs(se) >= 10 else float(f"{se:.2g}")
         rows.append([r.get("target"), r.get("figure"), r.get("year"), target, r.get("simulated"), r.get("error"),
-                     r.get("rel_error"), r.get("se"), noise, r.get("measured_as"), src])
+                     r.get("rel_error"), se, noise, r.get("measured_as"), src])
     return table(["target", "figure", "year", "target value", "simulated", "error", "relative error",
                   "standard error (Monte-Carlo)", "error within 2 SE", "simulated as", "source"], rows,
                  keys=["target", "figure", "year", "value", "simulated", "error", "rel_error", "se", "within_noise",

@@ -67,6 +67,9 @@ class _Measure:
     rounding: float = 0.0
     """Half a row's weight per campaign where the value is a whole number of rows taken by alignment:
     the closest a count of whole rows can come to a target that is not a multiple of the weight."""
+    upper_bound: bool = False
+    """``se`` overstates the error: an error beyond 2 se is beyond the noise, but one inside it is not
+    shown to be noise (``within_noise`` is then None, undetermined)."""
 
 
 SE_METHODS = {
@@ -113,7 +116,8 @@ def _measures(campaigns: list[dict], years: list[dict],
         return _Measure(float(v), None if w is None else math.sqrt(max(float(v), 0.0) * w), method)
 
     def population(v: float | None) -> _Measure | None:
-        return count(v, "poisson, upper bound")
+        m = count(v, "poisson, upper bound")
+        return None if m is None else _Measure(m.value, m.se, m.method, upper_bound=True)
 
     def aligned(v: float | None, n_campaigns: int) -> _Measure | None:
         if v is None:
@@ -133,7 +137,7 @@ def _measures(campaigns: list[dict], years: list[dict],
             return None
         d = population(den)
         se = None if d is None or d.se is None else (num / den) * d.se / den
-        return _Measure(num / den, se, "ratio")
+        return _Measure(num / den, se, "ratio", upper_bound=True)
 
     def emigrant_people() -> _Measure | None:
         men = count(named("2022-autumn", "emigrated"))
@@ -197,11 +201,20 @@ POOLED_FIGURE = {
 }
 
 
+def _within_noise(err: float, m: _Measure) -> bool | None:
+    """|error| <= 2 se (+ the whole-row rounding of aligned values); None where se is unknown, or is an
+    upper bound and the error lies inside it (undetermined)."""
+    if m.se is None:
+        return None
+    inside = abs(err) <= 2 * float(m.se) + m.rounding + 1e-9
+    return None if inside and m.upper_bound else inside
+
+
 def _row(tid: str, figure: str, year: str, lo: float, hi: float, m: _Measure, how: str, source: str) -> dict[str, Any]:
     target = (lo + hi) / 2
     sim = float(m.value)
     err = sim - target
-    se = None if m.se is None else round(float(m.se), 4)
+    se = None if m.se is None else float(f"{float(m.se):.4g}")
     return {
         "target": tid, "figure": figure, "year": year, "value": target,
         "low": lo, "high": hi, "simulated": round(sim, 4),
@@ -210,7 +223,7 @@ def _row(tid: str, figure: str, year: str, lo: float, hi: float, m: _Measure, ho
         "in_range": lo <= sim <= hi if lo != hi else None,
         "measured_as": how, "source": source,
         "se": se,
-        "within_noise": None if m.se is None else bool(abs(err) <= 2 * float(m.se) + m.rounding + 1e-9),
+        "within_noise": _within_noise(err, m),
         "se_method": m.method,
     }
 
@@ -219,8 +232,9 @@ def calibration_table(campaigns: list[dict], years: list[dict], scale: float | N
     """One row per bundled target the run covers: target (midpoint of a range), simulated, error, and
     (with the run's ``scale``) the Monte-Carlo standard error of the simulated value (``se``, see
     :data:`SE_METHODS`), whether the error is within 2 se (``within_noise``; plus the whole-row
-    rounding of values taken by alignment) and how se was computed (``se_method``). Rows of
-    :data:`POOLED` follow the targets they pool."""
+    rounding of values taken by alignment; None where se is only an upper bound and the error lies
+    inside it) and how se was computed (``se_method``). Rows of :data:`POOLED` follow the targets they
+    pool."""
     weight = None if scale is None else 1.0 / float(scale)
     measures = _measures(campaigns, years, weight)
     out = []

@@ -664,7 +664,7 @@ def calibrate_command(
         b = before.get(r["target"], {})
         se = r.get("se")
         rel_se = None if se is None or not r["value"] else se / abs(float(r["value"]))
-        noise = {True: "yes", False: "no"}.get(r.get("within_noise"), "-")
+        noise = {True: "yes", False: "no"}.get(r.get("within_noise"), "-" if se is None else "?")
         t.add_row(r["target"], str(r["year"]), num(r["value"]), num(b.get("simulated")), num(r["simulated"]),
                   pct(r["rel_error"]), "-" if rel_se is None else f"±{100 * rel_se:.1f}%", noise,
                   r.get("fitted_by") or "-")
