@@ -533,3 +533,17 @@ def test_an_upper_bound_standard_error_only_tells_when_an_error_is_beyond_the_no
             c["men_18_27"] = 7_000_000  # -231,665: beyond even the upper bound
     rows = {r["target"]: r for r in calibration_table(camps, years, scale=0.01)}
     assert rows["pop_men_18_27"]["within_noise"] is False
+
+
+def test_cli_simulate_prints_the_standard_errors():
+    from typer.testing import CliRunner
+
+    from callup.cli import app
+
+    res = CliRunner().invoke(app, ["simulate", "--from", "2019-spring", "--to", "2021-autumn", "--scale", "0.002"],
+                             env={"COLUMNS": "160"})
+    assert res.exit_code == 0, res.output
+    table = res.stdout[res.stdout.index("Calibration"):]
+    assert "SE" in table and "in noise" in table and "art328_2019_2021" in table
+    row = next(line for line in table.splitlines() if "art328_2019 " in line)
+    assert "±" in row and ("yes" in row or "no" in row)  # a count of rows: a relative SE and a verdict
