@@ -13,6 +13,7 @@ from callup.law.packed_days import (
     PACKED_NEVER,
     PackedDays,
     PackedKeys,
+    compare_days,
     pack_days,
     pack_keys,
     unpack,
@@ -102,3 +103,14 @@ def test_the_rules_give_the_same_status_and_reasons_on_a_packed_population_as_on
     b = rules.evaluate(law, packed.unpacked(), day, chunk=4096)
     assert np.array_equal(a.status, b.status) and np.array_equal(a.reasons, b.reasons)
     assert (a.status != 4).sum() > 1000  # not a trivial population: many men are within call-up
+
+
+@given(st.lists(STORED, min_size=1, max_size=50), st.one_of(LAW_DAYS, st.just(int(NEVER))),
+       st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
+def test_comparing_a_packed_column_with_a_day_answers_as_comparing_its_unpacked_days(days, on, op):
+    import operator
+
+    fn = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+          "!=": operator.ne}[op]
+    packed = pack_days(np.array(days, dtype=np.int32))
+    assert np.array_equal(compare_days(packed, op, on), fn(unpack_days(packed), on))

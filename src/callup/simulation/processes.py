@@ -21,7 +21,7 @@ from callup.jurisdictions.ru import rules
 from callup.jurisdictions.ru.calendar import Campaign
 from callup.jurisdictions.ru.columns import CRIMINAL, SERVED, health_code, level_code
 from callup.law.dates import NEVER, NEVER_KEY, add_months, add_years, date_key, month_day, split, to_day
-from callup.law.packed_days import unpack_days, unpack_keys
+from callup.law.packed_days import compare_days, unpack_days, unpack_keys
 from callup.law.reasons import LIABLE, STATUS_NAMES
 from callup.population import sources
 from callup.scenarios.model import Events
@@ -179,7 +179,7 @@ def end_services(state: SimState, step: Step) -> None:
     conscript``; contract soldiers to the reserve; men in ACS get ``served = acs``. Mobilised men
     stay (no decree has ended the 2022 partial mobilisation)."""
     pop = state.pop
-    ended = (state.in_service > 0) & (state.in_service != MOBILISED) & (unpack_days(state.service_end) <= step.day)
+    ended = (state.in_service > 0) & (state.in_service != MOBILISED) & compare_days(state.service_end, "<=", step.day)
     idx = np.flatnonzero(ended)
     kind = state.in_service[idx]
     for k, served, reserve, name in (
@@ -204,8 +204,8 @@ def arrivals(state: SimState, step: Step) -> None:
     build from ``migration.*`` of the population assumptions) become alive residents on it: from this
     step on they are counted, evaluated, die, study and emigrate like everyone. Deterministic: no
     draw here, the day was fixed by the build."""
-    arr = unpack_days(state.sp.sim.arrives_on)
-    rows = np.flatnonzero((arr > step.prev_day) & (arr <= step.day))
+    arr = state.sp.sim.arrives_on
+    rows = np.flatnonzero(compare_days(arr, ">", step.prev_day) & compare_days(arr, "<=", step.day))
     state.alive[rows] = True
     step.add("immigrated", rows.size)
 
@@ -383,7 +383,7 @@ def migration(state: SimState, step: Step) -> None:
     rows = rows[state.alive[rows] & ~state.emigrated[rows] & (state.in_service[rows] == 0)]
     _emigrate(state, step, rows, rng, shock_day)
     # return (only men who left during the run; the build's permanent residents abroad stay)
-    back = np.flatnonzero(state.emigrated & state.alive & (unpack_days(state.emigrated_on) < step.prev_day))
+    back = np.flatnonzero(state.emigrated & state.alive & compare_days(state.emigrated_on, "<", step.prev_day))
     back = back[_u(rng, back.size) < _per_step(b["return_per_year"], step.years)]
     state.emigrated[back] = False
     pop.abroad[back] = False
@@ -649,7 +649,7 @@ def census(state: SimState, step: Step) -> None:
         step.add(name, int(counted[max(lo - step.lo, 0):max(hi - step.lo, 0)].sum()))
     for k, name in ((CONSCRIPT, "conscripts"), (CONTRACT, "contract"), (ACS, "acs"), (MOBILISED, "mobilised")):
         step.add(f"in_service_{name}", np.count_nonzero(state.in_service == k))  # the dead have 0
-    left = np.flatnonzero(unpack_days(state.emigrated_on) != NEVER)
+    left = np.flatnonzero(compare_days(state.emigrated_on, "!=", NEVER))
     step.add("emigrants_abroad", int((em[left] & alive[left]).sum()))
     keep = res & (state.in_service[sl] == 0)
     st = step.status[keep]
