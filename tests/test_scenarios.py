@@ -251,6 +251,8 @@ def test_cli_scenario_show_prints_citations(tmp_path):
     assert "behaviour.yaml" in out and "appear" in out
     res = runner.invoke(app, ["scenario", "show", "baseline"])
     assert res.exit_code == 0 and "Указ Президента РФ No. 647" in res.stdout and "127-FZ" in res.stdout
+    # the calibrated population assumption is shown with the assumptions.yaml value it replaces
+    assert "health.first_exam_fit_share" in res.stdout and "0.776" in res.stdout
     f = _write(tmp_path, "mine.yaml", HEAD + "extends: bonus-x2\nbehaviour: {appear: 0.9}\n")
     res = runner.invoke(app, ["scenario", "show", f])
     assert res.exit_code == 0 and "0.93" in res.stdout and "mine.yaml line 4" in res.stdout

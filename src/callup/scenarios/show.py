@@ -102,6 +102,27 @@ def _behaviour_table(scen: Scenario) -> Table:
     return t
 
 
+def _assumptions_table(scen: Scenario) -> Table | None:
+    """The population assumptions the scenario moves (the calibrated ones for every bundled scenario),
+    with the assumptions.yaml value they replace, the range and the source."""
+    if not scen.assumptions:
+        return None
+    from callup.population import load_assumptions
+
+    bundled = load_assumptions()
+    t = Table(title=f"Population assumptions moved by {scen.name} (from population/assumptions.yaml)",
+              show_lines=False)
+    for c in ("path", "value", "assumptions.yaml", "range", "source", "set by"):
+        t.add_column(c, overflow="fold")
+    for path, value in scen.assumptions.items():
+        a = bundled[path]
+        low, high = a.range
+        t.add_row(path, _fmt(value), _fmt(a.value) if a.kind == "value" else f"table x {_fmt(value)}",
+                  f"[{_fmt(low)}, {_fmt(high)}]", a.source,
+                  _short(scen.provenance.get(("assumptions", path), "scenario")))
+    return t
+
+
 def _payments(scen: Scenario) -> list[tuple[str, float, str]]:
     if scen.signup_payments is not None:
         where = scen.provenance.get(("signup_payments",), "scenario")
@@ -146,4 +167,6 @@ def render(scen: Scenario) -> list[Any]:
         head.append(f"File: {scen.file}\n")
     if scen.sources:
         head.append("Sources:\n" + "".join(f"  - {s}\n" for s in scen.sources))
-    return [head, _law_table(scen), _events_table(scen), _behaviour_table(scen)]
+    tables = [head, _law_table(scen), _events_table(scen), _behaviour_table(scen)]
+    moved = _assumptions_table(scen)
+    return tables if moved is None else [*tables, moved]
