@@ -147,8 +147,12 @@ def test_simulate_job(client):
     assert r.status_code == 202
     job = _wait(client, r.json()["id"])
     assert job["status"] == "done", job["error"]
-    assert [c["campaign"] for c in job["result"]["campaigns"]] == ["2019-spring", "2019-autumn"]
-    assert job["progress"]["done"] == job["progress"]["total"] == 2
+    # the default span is the whole calibrated history and its predictions, 2019-spring..2025-autumn
+    names = [c["campaign"] for c in job["result"]["campaigns"]]
+    assert names[0] == "2019-spring" and names[-1] == "2025-autumn" and len(names) == 14
+    assert job["progress"]["done"] == job["progress"]["total"] == 14
+    mobilised = {y["year"]: y["mobilised"] for y in job["result"]["years"]}
+    assert mobilised[2022] == 0  # no war, no mobilisation
     csv = client.get(job["files"]["campaigns.csv"])
     assert csv.status_code == 200 and csv.text.startswith("campaign")
     assert client.get(f"/api/jobs/{job['id']}/files/../../etc/passwd").status_code == 404

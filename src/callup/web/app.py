@@ -73,10 +73,10 @@ class SimulateRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     scenario: Literal[SCENARIOS] = "baseline"  # type: ignore[valid-type]
-    scale: float = Field(0.002, gt=0, le=1, description="Sample fraction; bounded by the server's --max-scale.")
+    scale: float = Field(0.005, gt=0, le=1, description="Sample fraction; bounded by the server's --max-scale.")
     seed: int = Field(0, ge=0, le=2**31 - 1)
     first: str = Field("2019-spring", alias="from", max_length=20, pattern=r"^\d{4}-(spring|autumn)$")
-    last: str = Field("2019-autumn", alias="to", max_length=20, pattern=r"^\d{4}-(spring|autumn)$")
+    last: str = Field("2025-autumn", alias="to", max_length=20, pattern=r"^\d{4}-(spring|autumn)$")
     report: bool = Field(False, description="Also write report.html (takes a few seconds more).")
     scenarios: list[Literal[SCENARIOS]] | None = Field(  # type: ignore[valid-type]
         None, min_length=2, max_length=MAX_COMPARED,
@@ -331,8 +331,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/explorer", response_class=HTMLResponse, include_in_schema=False)
     async def explorer_run(request: Request, scenario: Annotated[list[str] | None, Form()] = None,
-                           scale: Annotated[str, Form()] = "0.002", seed: Annotated[str, Form()] = "0",
-                           first: Annotated[str, Form()] = "2019-spring", last: Annotated[str, Form()] = "2019-autumn",
+                           scale: Annotated[str, Form()] = "0.005", seed: Annotated[str, Form()] = "0",
+                           first: Annotated[str, Form()] = "2019-spring", last: Annotated[str, Form()] = "2025-autumn",
                            lang: Annotated[str, Form()] = "en", report: Annotated[str | None, Form()] = None,
                            runs: Annotated[str, Form()] = "1"):
         from callup.scenarios import describe
