@@ -19,6 +19,8 @@ import json
 from callup.person.check import check
 from callup.person.situation import Situation
 
+from .middleware import replay_body
+
 PATH = "/api/check"
 LANGS = {b"": "en", b"lang=en": "en", b"lang=ru": "ru"}
 JSON_TYPES = (b"application/json", b"application/json; charset=utf-8", b"application/json;charset=utf-8")
@@ -59,22 +61,9 @@ class CheckFastPath:
         try:
             payload = render(check(Situation.model_validate(json.loads(body)), lang=lang))
         except Exception:  # not the plain case: the route answers it (the 422 and its message)
-            return await self.app(scope, _replay(body, receive), send)
+            return await self.app(scope, replay_body(body, receive), send)
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-length", str(len(payload)).encode()),
                                 (b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": payload})
         return None
-
-
-def _replay(body: bytes, receive):
-    sent = False
-
-    async def replay():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay

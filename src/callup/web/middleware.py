@@ -65,16 +65,21 @@ class BodyLimit:
             chunks.append(chunk)
             if not msg.get("more_body", False):
                 break
-        body, sent = b"".join(chunks), False
+        return await self.app(scope, replay_body(b"".join(chunks), receive), send)
 
-        async def replay():
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
 
-        return await self.app(scope, replay, send)
+def replay_body(body: bytes, receive):
+    """An ASGI ``receive`` that gives the already-read ``body`` once, then defers to ``receive``."""
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 class SecurityHeaders:
