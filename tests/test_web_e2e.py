@@ -117,7 +117,7 @@ def test_explorer_in_browser(server, page):
     page.fill("#f-scale", "0.002")
     page.fill("#f-seed", "7")
     page.fill("#f-last", "2019-spring")
-    page.check("#f-report")
+    assert page.is_checked("#f-report")  # charts by default: the report's PNGs are shown in the page
     page.click("#run")
     # the progress page refreshes itself by <meta refresh> (JavaScript is off in this browser)
     page.wait_for_selector("#campaigns", timeout=90_000)
@@ -135,6 +135,7 @@ def test_explorer_comparison_in_browser(server, page):
     page.check("input[name=scenario][value=no-mobilisation]")
     page.fill("#f-scale", "0.002")
     page.fill("#f-last", "2019-spring")
+    page.uncheck("#f-report")  # tables only: quicker
     page.click("#run")
     page.wait_for_selector("#differences-1", timeout=90_000)
     assert "drafted" in page.inner_text("#differences-1")
@@ -158,6 +159,7 @@ def test_explorer_comparison_with_runs_in_browser(server, page):
     assert "2 runs" in note and "11-12" in note and "90% interval" in note
     cells = page.locator("#differences-1 .interval")
     assert cells.count() >= 1 and cells.first.inner_text().startswith("[")
+    assert page.locator(".charts img").count() >= 1  # the comparison report's charts, by default
     # the job and its files live in the data folder (kept across restarts)
     job_id = page.url.split("/")[-1].split("?")[0]
     assert (Path(data) / "jobs" / job_id / "job.json").is_file()
