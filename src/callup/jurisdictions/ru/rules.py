@@ -40,10 +40,23 @@ from . import vocabulary
 from .calendar import callup_reference_day
 
 Mask = np.ndarray
-CHUNK_ROWS = 1 << 18
-"""Rows per chunk when one date is evaluated for a large population: bounds the temporaries and lets
-blocks of men outside call-up age skip the deferral grounds (best on the simulation's population in
-bench/bench_check.py: about 100 M rows/s; 2^20 is better on the stress mix, 45 against 41 M/s)."""
+CHUNK_ROWS = 1 << 20
+"""Rows per chunk when one date is evaluated for a large population in no particular order: bounds the
+temporaries (one evaluation of the stress mix peaks at about 16 bytes per row of the population) and
+keeps the fixed cost per chunk small (bench/bench_check.py, the stress mix: 2^20 is 6-10 % faster
+than 2^18)."""
+
+CHUNK_ROWS_BY_BIRTH = 1 << 18
+"""Rows per chunk for a population sorted by birth (the simulation's): smaller chunks let whole blocks
+of men outside call-up age skip the deferral grounds (bench/bench_check.py section 3b: about 80 M rows/s
+at 2^18 against 64 M rows/s at 2^20)."""
+
+
+def _sorted_by_birth(pop: Population) -> bool:
+    """Is the population ordered by birth (checked on about a thousand evenly spaced rows)?"""
+    key = pop.birth_key[:: max(1, len(pop) // 1024)]
+    step = np.diff(key)
+    return bool((step >= 0).all() or (step <= 0).all())
 
 
 @dataclass
@@ -313,7 +326,12 @@ def family_and_health_deferrals(at: At, pop: Population, explain: bool = False) 
         day = _pick(on, i)
         return (pop.health_date[i] <= day) & (day <= g_ends(i))
 
-    g = _and(_refine(is_g, g_holds), at.switch("deferral.health_g")) if is_g.any() else is_g
+    recent = is_g
+    if is_g.size > 64 and np.all(np.asarray(months) >= 0):
+        # a period of m months ends at most 31 * m days after the examination: only the rows examined
+        # that recently are checked day by day (a few rows, as in a check, are checked directly)
+        recent = is_g & (pop.health_date <= on) & (pop.health_date >= on - 31 * months)
+    g = _and(_refine(recent, g_holds), at.switch("deferral.health_g")) if recent.any() else recent
     grounds["deferral.health_g"] = Ground(g, _on_rows(is_g, np.arange(is_g.size), g_ends) if explain else None)
 
     grounds["deferral.care"] = Ground(_and(pop.cares_for_relative, at.switch("deferral.care")))
@@ -323,19 +341,13 @@ def family_and_health_deferrals(at: At, pop: Population, explain: bool = False) 
     max_age = at.value("deferral.disabled_child_max_age")
     young_key = at.age_key(max_age)
     n_children = None
-    any_disabled = None
+    disabled_young = None  # a disabled child born by the day and under the age limit
     for k in range(pop.child_birth_key.shape[0]):
-        born = pop.child_birth_key[k] <= at.key
+        keys = pop.child_birth_key[k]
+        born = keys <= at.key
         n_children = born.view(np.int8) if n_children is None else n_children + born.view(np.int8)
-        any_disabled = pop.child_disabled[k] if any_disabled is None else (any_disabled | pop.child_disabled[k])
-
-    def disabled_under_age(i: np.ndarray) -> Mask:
-        keys = pop.child_birth_key[:, i]
-        day_key = _pick(at.key, i)
-        age_key = _pick(young_key, i) if np.ndim(young_key) else young_key
-        return (pop.child_disabled[:, i] & (keys <= day_key) & (keys > age_key)).any(axis=0)
-
-    disabled_young = _refine(any_disabled, disabled_under_age)
+        young = pop.child_disabled[k] & born & (keys > young_key)
+        disabled_young = young if disabled_young is None else (disabled_young | young)
     grounds["deferral.two_children"] = Ground(
         _and(n_children >= at.value("deferral.min_children"), at.switch("deferral.two_children"))
     )
@@ -420,7 +432,12 @@ def study_deferrals(at: At, pop: Population, explain: bool = False) -> dict[str,
     )
     if all(np.ndim(a) == 0 for a in allowed):
         table = at.memo("repeat_table", lambda: ~np.array([0x7F, *[int(a) for a in allowed]], dtype=np.uint8))
-        blocked = (pop.deferrals_used & table.take(level)) != 0
+        used = pop.deferrals_used
+        if level.size > 64:
+            # only students who have used a deferral before (a few per cent) are looked up in the table
+            blocked = _refine(studying & (used != 0), lambda i: (used[i] & table.take(level[i])) != 0)
+        else:
+            blocked = (used & table.take(level)) != 0
     else:
         blocked = np.zeros(level.shape, dtype=np.bool_)
         for code, a in enumerate(allowed, start=1):
@@ -432,6 +449,7 @@ def study_deferrals(at: At, pop: Population, explain: bool = False) -> dict[str,
 
     # level-specific conditions are checked only on the (few) rows that study at that level
     eligible_level = level * eligible.view(np.int8)
+    no_higher_diploma = None
     for lv in STUDY_LEVELS:
         mask = _and(eligible_level == level_code(lv), at.switch(f"deferral.study.{lv}"))
         if lv == "spo":
@@ -449,9 +467,15 @@ def study_deferrals(at: At, pop: Population, explain: bool = False) -> dict[str,
                 lambda i: diploma_by("school", i) & (year_of(pop.study_start[i]) == year_of(school_diploma[i])),
             )
         elif lv in ("bachelor", "specialist"):
-            mask = _refine(
-                mask, lambda i: ~(diploma_by("bachelor", i) | diploma_by("specialist", i) | diploma_by("master", i))
-            )
+            # no bachelor, specialist or master diploma by the day: three comparisons over all rows cost
+            # less than picking the (many) students of these levels one by one
+            if no_higher_diploma is None:
+                no_higher_diploma = (
+                    (bachelor_diploma > on)
+                    & (pop.diploma[level_code("specialist") - 1] > on)
+                    & (pop.diploma[level_code("master") - 1] > on)
+                )
+            mask = mask & no_higher_diploma
         elif lv == "master":
             mask = _refine(
                 mask,
@@ -639,12 +663,13 @@ def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) ->
     if waivers.size and (np.ndim(allowed) or allowed):
         rights = np.where(allowed, waivable, np.uint64(0))
         effective = pop.waived[waivers] & (rights[waivers] if np.ndim(rights) else rights)
-        if effective.any():
+        # only the codes some row has effectively waived (a handful of the 33) are visited
+        waived_bits = int(np.bitwise_or.reduce(effective))
+        if waived_bits:
             for c in codes:
-                bit = vocab.bit(c)
-                if not np.any(rights & bit):
+                if not (waived_bits >> vocab[c].bit) & 1:
                     continue
-                dropped = (effective & bit) != 0
+                dropped = (effective & vocab.bit(c)) != 0
                 if dropped.any():
                     m = masks[c].copy()  # never write into a population column
                     m[waivers[dropped]] = False
@@ -680,17 +705,22 @@ def _evaluate_rows(at: At, pop: Population, vocab: Vocabulary, explain: bool) ->
     return Evaluation(status, reasons, until)
 
 
-def evaluate(law, pop: Population, on, explain: bool = False, chunk: int = CHUNK_ROWS) -> Evaluation:
+def evaluate(law, pop: Population, on, explain: bool = False, chunk: int | None = None) -> Evaluation:
     """Status and reasons for every row on ``on`` (one day for all rows, or one day per row).
 
     A right he has waived (53-FZ Art. 22 p.2.1, from 2019-09-01) is dropped from his reasons. When a
     not-liable ground holds, deferrals and "not subject" grounds are not reported (they cannot matter
     while he is outside call-up), but exemptions are: they matter again if liability revives (say, on
     his return from abroad).
+
+    One day for a large population is evaluated in chunks of ``chunk`` rows: by default
+    :data:`CHUNK_ROWS_BY_BIRTH` if the rows are sorted by birth, else :data:`CHUNK_ROWS`.
     """
     vocab = vocabulary()
     at = at_for(law, on)
     n = len(pop)
+    if chunk is None:
+        chunk = CHUNK_ROWS if n <= CHUNK_ROWS_BY_BIRTH or not _sorted_by_birth(pop) else CHUNK_ROWS_BY_BIRTH
     if not at.scalar or n <= chunk:
         return _evaluate_rows(at, pop, vocab, explain)
     status = np.empty(n, dtype=np.int8)
