@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from callup.law.dates import NEVER, NEVER_KEY, date_key
-from callup.law.packed_days import PackedDays, pack_days, pack_keys, unpack, unpack_keys
+from callup.law.packed_days import PackedDays, pack_days, pack_keys, unpack
 
 STUDY_LEVELS: tuple[str, ...] = (
     "school",
@@ -47,6 +47,13 @@ DAY_FIELDS: tuple[str, ...] = (
 """Date columns (int32 day numbers) that a packed population stores as two-byte PackedDays."""
 KEY_FIELDS: tuple[str, ...] = ("child_birth_key",)
 """Date-key columns (int32 yyyymmdd) that a packed population stores as two-byte PackedKeys."""
+PACKED_FIELDS = frozenset(DAY_FIELDS + KEY_FIELDS)
+"""Every column a packed population stores in two bytes."""
+
+
+def pack_column(name: str, column: np.ndarray) -> np.ndarray:
+    """Column ``name`` packed: PackedKeys for the :data:`KEY_FIELDS`, PackedDays for the others."""
+    return pack_keys(column) if name in KEY_FIELDS else pack_days(column)
 
 HEALTH_CATEGORIES: tuple[str, ...] = ("A", "B", "V", "G", "D")
 """Fitness categories А Б В Г Д (53-FZ Art. 5.1), coded 1..5 in ``health`` (0 = not examined)."""
@@ -132,16 +139,14 @@ class Population:
         """The same rows with the :data:`DAY_FIELDS` packed into two bytes (a copy of those columns)."""
         if self.is_packed:
             return self
-        keys = {name: pack_keys(getattr(self, name)) for name in KEY_FIELDS}
-        return replace(self, **{name: pack_days(getattr(self, name)) for name in DAY_FIELDS}, **keys)
+        return replace(self, **{name: pack_column(name, getattr(self, name)) for name in PACKED_FIELDS})
 
     def unpacked(self) -> Population:
         """The same rows with int32 day numbers in the :data:`DAY_FIELDS` (what the rules read); the
         other columns are shared, not copied. An unpacked population is returned as it is."""
         if not self.is_packed:
             return self
-        keys = {name: unpack_keys(getattr(self, name)) for name in KEY_FIELDS}
-        return replace(self, **{name: unpack(getattr(self, name)) for name in DAY_FIELDS}, **keys)
+        return replace(self, **{name: unpack(getattr(self, name)) for name in PACKED_FIELDS})
 
     def rule_view(self) -> Population:
         """The rows as the rules read them: this population if it is unpacked; for a packed one a view
@@ -169,7 +174,7 @@ class _RuleView:
 
     def __getattr__(self, name: str) -> np.ndarray:
         value = getattr(self.__dict__["_packed"], name)
-        if name in DAY_FIELDS or name in KEY_FIELDS:
+        if name in PACKED_FIELDS:
             value = unpack(value)
         self.__dict__[name] = value
         return value
@@ -238,15 +243,11 @@ def concat(pops: list[Population]) -> Population:
     out = {}
     for f in fields(Population):
         cols = [getattr(p, f.name) for p in pops]
-        if f.name in DAY_FIELDS or f.name in KEY_FIELDS:
+        if f.name in PACKED_FIELDS:
             cols = [unpack(c) for c in cols]
         if f.name in ("child_birth_key", "child_disabled"):
             fill = NEVER_KEY if f.name == "child_birth_key" else False
             cols = [np.vstack([c, np.full((k - c.shape[0], c.shape[1]), fill, dtype=c.dtype)]) for c in cols]
         joined = np.concatenate(cols, axis=1 if cols[0].ndim == 2 else 0)
-        if packed and f.name in DAY_FIELDS:
-            joined = pack_days(joined)
-        elif packed and f.name in KEY_FIELDS:
-            joined = pack_keys(joined)
-        out[f.name] = joined
+        out[f.name] = pack_column(f.name, joined) if packed and f.name in PACKED_FIELDS else joined
     return Population(**out)
