@@ -161,7 +161,9 @@ def test_a_failed_write_leaves_the_old_file(small_fit, tmp_path: Path, monkeypat
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(F.os, "fsync", boom)
+    import callup.atomic_file
+
+    monkeypatch.setattr(callup.atomic_file.os, "fsync", boom)
     with pytest.raises(RuntimeError):
         F.write_baseline_fit(small_fit, path)
     assert path.read_text(encoding="utf-8") == "old\n"

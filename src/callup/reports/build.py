@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from callup.atomic_file import write_file_atomic
 
 from . import charts as ch
 from .data import Comparison, ReportError, Run, is_compare_dir, is_run_dir, load_comparison, load_run, num
@@ -479,15 +479,7 @@ def write_report(run_or_compare_dir: Path, out: Path | None = None, *, campaign:
                           "from `callup compare --out`)")
     out = Path(out) if out is not None else directory / "report.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file_atomic(out, page, fsync=False)
     if png:
         folder = out.parent / f"{out.stem}_charts"
         folder.mkdir(exist_ok=True)

@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from callup.atomic_file import write_file_atomic
 
 from .behaviour import Behaviour, BehaviourError, load_behaviour
 
@@ -520,18 +520,7 @@ def write_baseline_fit(result: FitResult, path: str | Path | None = None) -> Pat
     path = Path(BASELINE_FIT if path is None else path)
     text = HEADER + yaml.safe_dump(fit_document(result), sort_keys=False, allow_unicode=True, width=110,
                                    default_flow_style=None)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)  # mkstemp makes it 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_file_atomic(path, text, mode=path.stat().st_mode & 0o777 if path.exists() else 0o644)
 
 
 def _read_fit(path: str | Path | None) -> tuple[Path, dict[str, Any] | None]:

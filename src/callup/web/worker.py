@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from callup.atomic_file import write_file_atomic
 
 JOB_FILE = "job.json"
 OUT_DIR = "out"
@@ -32,14 +33,7 @@ PROGRESS_EVERY_S = 0.2
 def write_json_atomic(path: Path, doc: dict[str, Any]) -> None:
     """Write ``doc`` to ``path`` by a temporary file in the same folder and a rename: a reader sees the
     old complete file or the new complete file, never a partial one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file_atomic(path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")), mode=None, fsync=False)
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
